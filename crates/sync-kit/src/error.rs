@@ -43,7 +43,7 @@ pub enum ErrorKind {
 }
 
 /// A sync-kit error: a [`kind`](Error::kind) and a message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
@@ -69,7 +69,10 @@ impl Error {
     }
 
     pub(crate) fn already_started() -> Self {
-        Self::new(ErrorKind::AlreadyStarted, "threads can only be started once")
+        Self::new(
+            ErrorKind::AlreadyStarted,
+            "threads can only be started once",
+        )
     }
 
     pub(crate) fn not_started() -> Self {
@@ -134,6 +137,13 @@ impl fmt::Display for Error {
     }
 }
 
+/// `Kind: message`, which is what `fn main() -> Result<...>` prints on failure.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.kind, self.message)
+    }
+}
+
 impl std::error::Error for Error {}
 
 /// The result type of every fallible sync-kit call.
@@ -149,7 +159,10 @@ mod tests {
             Error::already_started().to_string(),
             "threads can only be started once"
         );
-        assert_eq!(Error::release_unlocked().to_string(), "release unlocked lock");
+        assert_eq!(
+            Error::release_unlocked().to_string(),
+            "release unlocked lock"
+        );
     }
 
     #[test]

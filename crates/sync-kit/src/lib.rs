@@ -5,7 +5,12 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod local;
+pub mod logging;
 mod sync;
+pub mod thread;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};
+pub use local::Local;
+pub use thread::{Thread, current_thread, enumerate, main, main_thread};

@@ -1,0 +1,514 @@
+//! Python's `threading.Thread`: a thread object that exists before it runs, has a
+//! name and a daemon flag, can be joined with a timeout, and is listed by
+//! [`enumerate`] while it lives.
+//!
+//! | Python | sync-kit |
+//! |---|---|
+//! | `Thread(target=f)` | [`Thread::new(f)`](Thread::new) |
+//! | `Thread(target=f, name='w', daemon=True)` | `Thread::builder().name("w").daemon(true).target(f)` |
+//! | `class T(Thread): def run(self)` | `impl Run for T`, then [`Thread::from_run`] |
+//! | `t.start()`, `t.join()`, `t.join(1.5)` | [`start`](Thread::start), [`join`](Thread::join), [`join_timeout`](Thread::join_timeout) |
+//! | `t.is_alive()`, `t.name`, `t.daemon`, `t.ident`, `t.native_id` | same names, as methods |
+//! | `current_thread()`, `main_thread()`, `enumerate()`, `active_count()` | same names |
+//! | interpreter exit joins non-daemon threads | [`crate::main`] / [`shutdown`] |
+//!
+//! Guarantees, as in CPython:
+//! - an unnamed thread is `Thread-N`, N from one process-wide counter bumped when
+//!   the thread *object* is created (Python 3.9's naming: no `(target)` suffix);
+//!   the main thread is `MainThread`; threads sync-kit did not start are `Dummy-N`;
+//!   the operating-system thread gets the name too, so panics and debuggers show it;
+//! - the daemon flag is copied from the creating thread and can only change
+//!   before `start`;
+//! - `start` twice, `join` before `start`, and a thread joining itself are
+//!   errors ([`crate::ErrorKind`]), not panics;
+//! - `join_timeout` returns when the time is up even if the thread still runs;
+//!   [`is_alive`](Thread::is_alive) tells which;
+//! - a panic in a thread is reported on stderr as `Exception in thread NAME:` with
+//!   the message, and the thread counts as finished: `join` returns and shutdown
+//!   does not hang. What the thread's closure owned is dropped when it finishes.
+//!
+//! Deliberate differences: `join` returns `Result<()>` instead of raising; a
+//! name set after `start` is not pushed to the operating system (Rust has no
+//! portable safe call for that).
+
+mod excepthook;
+mod native_id;
+mod registry;
+mod shutdown;
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::time::Deadline;
+
+pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};
+pub use shutdown::{main, shutdown};
+
+/// The body of a thread: the Rust form of subclassing `Thread` and overriding
+/// `run`. The value is moved into the new thread and dropped there when `run`
+/// returns.
+///
+/// ```
+/// use sync_kit::thread::{current_thread, Run, Thread};
+///
+/// struct MyThread {
+///     args: (i32,),
+/// }
+///
+/// impl Run for MyThread {
+///     fn run(&mut self) {
+///         println!("{} running with {:?}", current_thread().name(), self.args);
+///     }
+/// }
+///
+/// let t = Thread::from_run(MyThread { args: (1,) });
+/// t.start()?;
+/// t.join()?;
+/// # Ok::<(), sync_kit::Error>(())
+/// ```
+pub trait Run: Send + 'static {
+    /// The thread's work; runs once, on the new thread.
+    fn run(&mut self);
+}
+
+/// A closure as a thread body.
+struct Target<F>(Option<F>);
+
+impl<F: FnOnce() + Send + 'static> Run for Target<F> {
+    fn run(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Spawned,
+    Main,
+    Dummy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Initial,
+    Started,
+    Stopped,
+}
+
+struct Inner {
+    kind: Kind,
+    name: Mutex<Arc<str>>,
+    daemon: AtomicBool,
+    stack_size: Option<usize>,
+    /// 0 until started; Python's `ident` is `None` then.
+    ident: AtomicU64,
+    /// Start-order key in the registry.
+    seq: AtomicU64,
+    body: Mutex<Option<Box<dyn Run>>>,
+    status: Mutex<Status>,
+    changed: Condvar,
+    os_handle: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+struct Status {
+    state: State,
+    /// Set by the thread itself once it knows its OS id; `None` inside means the
+    /// platform has none to give.
+    native_id: Option<Option<u64>>,
+}
+
+/// A thread object: create it, then [`start`](Thread::start) it.
+///
+/// Cloning gives another handle to the same thread (Python's object identity);
+/// `==` compares identity.
+///
+/// ```
+/// use std::time::Duration;
+/// use sync_kit::thread::Thread;
+///
+/// let t = Thread::builder().name("sleeper").target(|| {
+///     sync_kit::time::sleep(Duration::from_millis(200));
+/// });
+/// assert!(!t.is_alive());
+/// t.start()?;
+/// t.join_timeout(Duration::from_millis(10))?;
+/// assert!(t.is_alive()); // the timeout passed; the thread still sleeps
+/// t.join()?;
+/// assert!(!t.is_alive());
+/// # Ok::<(), sync_kit::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Thread {
+    inner: Arc<Inner>,
+}
+
+/// Configures a thread before it is created: name, daemon flag, stack size.
+///
+/// ```
+/// use sync_kit::thread::Thread;
+/// let t = Thread::builder()
+///     .name("my_service")
+///     .daemon(true)
+///     .stack_size(256 * 1024)
+///     .target(|| {});
+/// assert_eq!(t.name(), "my_service");
+/// assert!(t.daemon());
+/// ```
+#[derive(Debug, Default)]
+#[must_use = "a builder does nothing until `target` or `runner` creates the thread"]
+pub struct Builder {
+    name: Option<String>,
+    daemon: Option<bool>,
+    stack_size: Option<usize>,
+}
+
+impl Builder {
+    /// A builder with Python's defaults: automatic name, inherited daemon flag.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The thread's name. An empty name means "pick `Thread-N`", as in Python.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The daemon flag; without this call it is copied from the current thread.
+    pub fn daemon(mut self, daemon: bool) -> Self {
+        self.daemon = Some(daemon);
+        self
+    }
+
+    /// The stack size of the new thread in bytes.
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Creates the thread (not started) that will call `f`.
+    pub fn target<F>(self, f: F) -> Thread
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        self.runner(Target(Some(f)))
+    }
+
+    /// Creates the thread (not started) that will call `body.run()`.
+    pub fn runner(self, body: impl Run) -> Thread {
+        let name = match self.name {
+            Some(name) if !name.is_empty() => name,
+            _ => format!("Thread-{}", registry::next_name_number()),
+        };
+        let daemon = self
+            .daemon
+            .unwrap_or_else(|| registry::current_thread().daemon());
+        let thread = Thread::with_parts(Kind::Spawned, name.into(), daemon, self.stack_size);
+        *lock(&thread.inner.body) = Some(Box::new(body));
+        thread
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section below leaves its data consistent: no poisoning.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Thread {
+    /// A thread (not started) that will call `f`, named `Thread-N`.
+    ///
+    /// ```
+    /// let t = sync_kit::thread::Thread::new(|| println!("> Worker"));
+    /// assert!(t.name().starts_with("Thread-"));
+    /// t.start()?;
+    /// t.join()?;
+    /// # Ok::<(), sync_kit::Error>(())
+    /// ```
+    pub fn new<F>(f: F) -> Thread
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        Builder::new().target(f)
+    }
+
+    /// A thread (not started) whose body is `body.run()`, named `Thread-N`.
+    pub fn from_run(body: impl Run) -> Thread {
+        Builder::new().runner(body)
+    }
+
+    /// A [`Builder`] to set the name, daemon flag or stack size.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    fn with_parts(kind: Kind, name: Arc<str>, daemon: bool, stack_size: Option<usize>) -> Thread {
+        let state = match kind {
+            Kind::Spawned => State::Initial,
+            Kind::Main | Kind::Dummy => State::Started,
+        };
+        Thread {
+            inner: Arc::new(Inner {
+                kind,
+                name: Mutex::new(name),
+                daemon: AtomicBool::new(daemon),
+                stack_size,
+                ident: AtomicU64::new(0),
+                seq: AtomicU64::new(0),
+                body: Mutex::new(None),
+                status: Mutex::new(Status {
+                    state,
+                    native_id: None,
+                }),
+                changed: Condvar::new(),
+                os_handle: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// The main or a dummy thread: already running, nothing to start.
+    fn special(kind: Kind, name: String, daemon: bool) -> Thread {
+        let thread = Thread::with_parts(kind, name.into(), daemon, None);
+        lock(&thread.inner.status).native_id = Some(native_id::current());
+        thread
+    }
+
+    /// The thread's name.
+    pub fn name(&self) -> String {
+        lock(&self.inner.name).to_string()
+    }
+
+    /// Calls `f` with the name without copying it (used by the log formatter).
+    pub(crate) fn with_name<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        let name = Arc::clone(&lock(&self.inner.name));
+        f(&name)
+    }
+
+    /// Renames the thread; allowed at any time, as in Python.
+    pub fn set_name(&self, name: impl Into<String>) {
+        *lock(&self.inner.name) = name.into().into();
+    }
+
+    /// Whether this is a daemon thread (one the process does not wait for).
+    pub fn daemon(&self) -> bool {
+        self.inner.daemon.load(Ordering::Relaxed)
+    }
+
+    /// Sets the daemon flag.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DaemonAfterStart`] once the thread has been started, even if it
+    /// has finished since.
+    pub fn set_daemon(&self, daemon: bool) -> Result<()> {
+        let status = lock(&self.inner.status);
+        if status.state != State::Initial {
+            return Err(Error::daemon_after_start());
+        }
+        self.inner.daemon.store(daemon, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Python's `ident`: `None` before `start`, then a nonzero number equal to
+    /// [`get_ident`] inside the thread, kept after the thread ends.
+    pub fn ident(&self) -> Option<u64> {
+        match self.inner.ident.load(Ordering::Relaxed) {
+            0 => None,
+            ident => Some(ident),
+        }
+    }
+
+    /// The operating system's id for the thread (Linux TID): `None` before
+    /// `start` and on platforms without one. Right after `start` this waits the
+    /// short moment until the new thread has reported it.
+    pub fn native_id(&self) -> Option<u64> {
+        let mut status = lock(&self.inner.status);
+        loop {
+            if let Some(native) = status.native_id {
+                return native;
+            }
+            if status.state == State::Initial {
+                return None;
+            }
+            status = self
+                .inner
+                .changed
+                .wait(status)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// True from `start` until the thread's body has returned (or panicked).
+    pub fn is_alive(&self) -> bool {
+        lock(&self.inner.status).state == State::Started
+    }
+
+    /// Starts the thread. When this returns the thread is alive (unless it has
+    /// already finished), listed by [`enumerate`], and has its [`ident`](Self::ident).
+    ///
+    /// # Errors
+    /// [`ErrorKind::AlreadyStarted`] on a second call (or on the main and dummy
+    /// threads, which are running already); [`ErrorKind::Spawn`] if the operating
+    /// system refuses a new thread, in which case the thread is left unstarted
+    /// and unlisted.
+    pub fn start(&self) -> Result<()> {
+        {
+            let mut status = lock(&self.inner.status);
+            if status.state != State::Initial {
+                return Err(Error::already_started());
+            }
+            status.state = State::Started;
+        }
+        let ident = registry::next_ident();
+        self.inner.ident.store(ident, Ordering::Relaxed);
+        let seq = registry::register(self);
+        self.inner.seq.store(seq, Ordering::Relaxed);
+        excepthook::install();
+
+        let mut builder = std::thread::Builder::new().name(self.name());
+        if let Some(bytes) = self.inner.stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        let this = self.clone();
+        match builder.spawn(move || this.bootstrap(ident)) {
+            Ok(handle) => {
+                *lock(&self.inner.os_handle) = Some(handle);
+                Ok(())
+            }
+            Err(err) => {
+                registry::deregister(self);
+                self.inner.ident.store(0, Ordering::Relaxed);
+                lock(&self.inner.status).state = State::Initial;
+                Err(Error::new(
+                    ErrorKind::Spawn,
+                    format!("can't start new thread: {err}"),
+                ))
+            }
+        }
+    }
+
+    /// Runs on the new OS thread: the body, then the bookkeeping of its end.
+    fn bootstrap(self, ident: u64) {
+        registry::install_current(self.clone(), ident);
+        {
+            lock(&self.inner.status).native_id = Some(native_id::current());
+            self.inner.changed.notify_all();
+        }
+        let body = lock(&self.inner.body).take();
+        if let Some(mut body) = body {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));
+            // Drop what the body owns before the thread counts as finished,
+            // even if dropping it panics too.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(body)));
+            // A panic was already reported by the hook; the thread just ends.
+            drop(outcome);
+        }
+        crate::local::clear_current_thread();
+        registry::deregister(&self);
+        self.mark_stopped();
+    }
+
+    fn mark_stopped(&self) {
+        lock(&self.inner.status).state = State::Stopped;
+        self.inner.changed.notify_all();
+    }
+
+    fn check_joinable(&self) -> Result<()> {
+        match self.inner.kind {
+            Kind::Dummy => return Err(Error::join_dummy()),
+            Kind::Main | Kind::Spawned => {}
+        }
+        if lock(&self.inner.status).state == State::Initial {
+            return Err(Error::not_started());
+        }
+        if registry::current_thread() == *self {
+            return Err(Error::join_current());
+        }
+        Ok(())
+    }
+
+    /// Waits until the thread has finished. Any number of threads may join the
+    /// same thread, at the same time or one after another.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotStarted`], [`ErrorKind::JoinCurrentThread`],
+    /// [`ErrorKind::JoinDummyThread`].
+    pub fn join(&self) -> Result<()> {
+        self.wait_stopped(Deadline::NEVER)?;
+        // Reap the OS thread too, so its thread-local destructors have run.
+        let handle = lock(&self.inner.os_handle).take();
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+        Ok(())
+    }
+
+    /// Waits until the thread has finished or `timeout` (scaled by
+    /// [`crate::time`]) has passed, whichever comes first. Returns `Ok` either
+    /// way, like Python: call [`is_alive`](Self::is_alive) to know which.
+    ///
+    /// # Errors
+    /// As [`join`](Self::join).
+    pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
+        self.wait_stopped(Deadline::after(Some(timeout)))
+    }
+
+    fn wait_stopped(&self, deadline: Deadline) -> Result<()> {
+        self.check_joinable()?;
+        let mut status = lock(&self.inner.status);
+        while status.state != State::Stopped {
+            status = match deadline.remaining() {
+                None => self.inner.changed.wait(status),
+                Some(left) if left.is_zero() => break,
+                Some(left) => self
+                    .inner
+                    .changed
+                    .wait_timeout(status, left.min(Duration::from_secs(86_400)))
+                    .map(|(guard, _)| guard)
+                    .map_err(|poisoned| PoisonError::new(poisoned.into_inner().0)),
+            }
+            .unwrap_or_else(PoisonError::into_inner);
+        }
+        Ok(())
+    }
+
+    fn is_main(&self) -> bool {
+        self.inner.kind == Kind::Main
+    }
+}
+
+impl PartialEq for Thread {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Eq for Thread {}
+
+impl fmt::Debug for Thread {
+    /// Python's repr: `<Thread(worker, started daemon 3)>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let class = match self.inner.kind {
+            Kind::Spawned => "Thread",
+            Kind::Main => "_MainThread",
+            Kind::Dummy => "_DummyThread",
+        };
+        let state = match lock(&self.inner.status).state {
+            State::Initial => "initial",
+            State::Started => "started",
+            State::Stopped => "stopped",
+        };
+        write!(f, "<{class}({}, {state}", self.name())?;
+        if self.daemon() {
+            f.write_str(" daemon")?;
+        }
+        if let Some(ident) = self.ident() {
+            write!(f, " {ident}")?;
+        }
+        f.write_str(")>")
+    }
+}

@@ -1,0 +1,190 @@
+//! Who is running: the per-thread "current thread" slot and the global list of live
+//! threads behind `current_thread`, `main_thread`, `enumerate` and `active_count`.
+//!
+//! `current_thread()` reads a thread-local slot and clones an `Arc`: no global lock
+//! on that path. The global list is touched only when a thread starts or ends, by
+//! `enumerate`, and once per thread that sync-kit did not start (its `Dummy-N`
+//! object is registered on first use and removed when that thread exits).
+
+use std::cell::{Cell, OnceCell};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use super::{Kind, Thread};
+
+/// Live started threads, keyed by start order.
+static LIVE: Mutex<BTreeMap<u64, Thread>> = Mutex::new(BTreeMap::new());
+/// Start order; 0 is reserved for the main thread so it always lists first.
+static START_SEQ: AtomicU64 = AtomicU64::new(1);
+/// Python's `_counter`: one number for `Thread-N` and `Dummy-N`, bumped when an
+/// unnamed thread object is created.
+static NAME_COUNTER: AtomicU64 = AtomicU64::new(1);
+/// Source of thread idents: nonzero, never reused within a process.
+static IDENT_COUNTER: AtomicU64 = AtomicU64::new(1);
+static MAIN: OnceLock<Thread> = OnceLock::new();
+
+thread_local! {
+    static CURRENT: OnceCell<Slot> = const { OnceCell::new() };
+    static IDENT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// What the current-thread slot holds. Dropped when the OS thread exits, which
+/// is when a dummy thread leaves the registry.
+struct Slot {
+    thread: Thread,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.thread.inner.kind == Kind::Dummy {
+            self.thread.mark_stopped();
+            deregister(&self.thread);
+        }
+    }
+}
+
+fn live() -> MutexGuard<'static, BTreeMap<u64, Thread>> {
+    // The map is consistent after every statement that holds the guard.
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The calling thread's object if it already has one; never creates a dummy.
+pub(super) fn current_if_known() -> Option<Thread> {
+    CURRENT
+        .try_with(|slot| slot.get().map(|s| s.thread.clone()))
+        .ok()
+        .flatten()
+}
+
+/// The next `Thread-N`/`Dummy-N` number.
+pub(super) fn next_name_number() -> u64 {
+    NAME_COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+pub(super) fn next_ident() -> u64 {
+    IDENT_COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Gives the calling OS thread its ident; called first thing in a started thread.
+pub(super) fn install_current(thread: Thread, ident: u64) {
+    IDENT.with(|slot| slot.set(ident));
+    CURRENT.with(|slot| {
+        let _ = slot.set(Slot { thread });
+    });
+}
+
+/// Adds a starting thread to the live list and returns its start-order key.
+pub(super) fn register(thread: &Thread) -> u64 {
+    let seq = START_SEQ.fetch_add(1, Ordering::Relaxed);
+    live().insert(seq, thread.clone());
+    seq
+}
+
+pub(super) fn deregister(thread: &Thread) {
+    let seq = thread.inner.seq.load(Ordering::Relaxed);
+    let mut live = live();
+    if live.get(&seq).is_some_and(|t| t == thread) {
+        live.remove(&seq);
+    }
+}
+
+/// Python's `threading.get_ident()`: a nonzero number that identifies the calling
+/// thread, unique for the life of the process.
+///
+/// ```
+/// let here = sync_kit::thread::get_ident();
+/// let there = std::thread::spawn(sync_kit::thread::get_ident).join().unwrap();
+/// assert_ne!(here, there);
+/// assert_eq!(here, sync_kit::thread::get_ident());
+/// ```
+pub fn get_ident() -> u64 {
+    IDENT.with(|slot| {
+        let ident = slot.get();
+        if ident != 0 {
+            return ident;
+        }
+        let ident = next_ident();
+        slot.set(ident);
+        ident
+    })
+}
+
+fn is_std_main_thread() -> bool {
+    // The Rust runtime names the thread that runs `main` "main".
+    std::thread::current().name() == Some("main")
+}
+
+/// The thread object of the main thread, named `MainThread`, never a daemon.
+///
+/// ```
+/// let main = sync_kit::thread::main_thread();
+/// assert_eq!(main.name(), "MainThread");
+/// assert!(!main.daemon());
+/// ```
+pub fn main_thread() -> Thread {
+    MAIN.get_or_init(|| {
+        let main = Thread::special(Kind::Main, "MainThread".into(), false);
+        main.inner.seq.store(0, Ordering::Relaxed);
+        live().insert(0, main.clone());
+        main
+    })
+    .clone()
+}
+
+/// The thread object of the calling thread, like Python's
+/// `threading.current_thread()`.
+///
+/// A thread started through sync-kit gets its own object; the thread Rust runs
+/// `main` on gets [`main_thread`]; any other thread gets a `Dummy-N` object, a
+/// daemon that is alive until the thread exits and cannot be joined.
+///
+/// ```
+/// use sync_kit::thread::{current_thread, Thread};
+/// let t = Thread::builder().name("worker").target(|| {
+///     assert_eq!(current_thread().name(), "worker");
+/// });
+/// t.start()?;
+/// t.join()?;
+/// # Ok::<(), sync_kit::Error>(())
+/// ```
+pub fn current_thread() -> Thread {
+    if let Some(thread) = CURRENT.with(|slot| slot.get().map(|s| s.thread.clone())) {
+        return thread;
+    }
+    let thread = if is_std_main_thread() {
+        main_thread()
+    } else {
+        let dummy = Thread::special(Kind::Dummy, format!("Dummy-{}", next_name_number()), true);
+        dummy.inner.seq.store(register(&dummy), Ordering::Relaxed);
+        dummy
+    };
+    thread.inner.ident.store(get_ident(), Ordering::Relaxed);
+    CURRENT.with(|slot| {
+        let _ = slot.set(Slot {
+            thread: thread.clone(),
+        });
+    });
+    thread
+}
+
+/// Every started thread that is still alive, the main thread included, in the
+/// order they started (Python's `threading.enumerate()`).
+///
+/// A thread is listed from the moment `start` returns until it ends; after
+/// `join` returns it is never listed.
+///
+/// ```
+/// use sync_kit::thread::{enumerate, main_thread};
+/// assert!(enumerate().contains(&main_thread()));
+/// ```
+pub fn enumerate() -> Vec<Thread> {
+    main_thread();
+    live().values().cloned().collect()
+}
+
+/// How many threads [`enumerate`] would list.
+pub fn active_count() -> usize {
+    main_thread();
+    live().len()
+}
