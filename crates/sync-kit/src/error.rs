@@ -69,7 +69,10 @@ impl Error {
     }
 
     pub(crate) fn already_started() -> Self {
-        Self::new(ErrorKind::AlreadyStarted, "threads can only be started once")
+        Self::new(
+            ErrorKind::AlreadyStarted,
+            "threads can only be started once",
+        )
     }
 
     pub(crate) fn not_started() -> Self {
@@ -149,7 +152,10 @@ mod tests {
             Error::already_started().to_string(),
             "threads can only be started once"
         );
-        assert_eq!(Error::release_unlocked().to_string(), "release unlocked lock");
+        assert_eq!(
+            Error::release_unlocked().to_string(),
+            "release unlocked lock"
+        );
     }
 
     #[test]
