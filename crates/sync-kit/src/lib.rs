@@ -33,6 +33,12 @@
 //! |---|---|
 //! | `threading.Thread`, `current_thread`, `enumerate`, `main_thread` | [`thread`] |
 //! | interpreter exit joining non-daemon threads | [`main`], [`thread::shutdown`] |
+//! | `Lock`, `RLock` | [`Lock`], [`RLock`] |
+//! | `Condition` | [`Condition`] |
+//! | `Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
+//! | `Event` | [`Event`] |
+//! | `Timer` | [`Timer`] |
+//! | `Barrier`, `BrokenBarrierError` | [`Barrier`], [`ErrorKind::BrokenBarrier`] |
 //! | `threading.local` | [`local`] |
 //! | `logging.basicConfig(format=...)` | [`logging`] |
 //! | `time.sleep`, every timeout | [`time`] (scaled by `SYNC_KIT_TIME_SCALE`) |
@@ -43,13 +49,27 @@
 
 #![deny(missing_docs)]
 
+pub mod barrier;
+pub mod condition;
 pub mod error;
+pub mod event;
 pub mod local;
+pub mod lock;
 pub mod logging;
+pub mod rlock;
+pub mod semaphore;
 mod sync;
 pub mod thread;
 pub mod time;
+pub mod timer;
 
+pub use barrier::Barrier;
+pub use condition::{Condition, ConditionGuard, ConditionLock};
 pub use error::{Error, ErrorKind, Result};
+pub use event::Event;
 pub use local::Local;
+pub use lock::{Lock, LockGuard};
+pub use rlock::{RLock, RLockGuard, RLockState};
+pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};
 pub use thread::{Thread, current_thread, enumerate, main, main_thread};
+pub use timer::Timer;
