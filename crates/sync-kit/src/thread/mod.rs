@@ -108,6 +108,8 @@ struct Inner {
     ident: AtomicU64,
     /// Start-order key in the registry.
     seq: AtomicU64,
+    /// Set by the new thread as it begins; `start` waits for it.
+    running: AtomicBool,
     body: Mutex<Option<Box<dyn Run>>>,
     status: Mutex<Status>,
     changed: Condvar,
@@ -260,6 +262,7 @@ impl Thread {
                 stack_size,
                 ident: AtomicU64::new(0),
                 seq: AtomicU64::new(0),
+                running: AtomicBool::new(kind != Kind::Spawned),
                 body: Mutex::new(None),
                 status: Mutex::new(Status {
                     state,
@@ -347,8 +350,9 @@ impl Thread {
         lock(&self.inner.status).state == State::Started
     }
 
-    /// Starts the thread. When this returns the thread is alive (unless it has
-    /// already finished), listed by [`enumerate`], and has its [`ident`](Self::ident).
+    /// Starts the thread. When this returns the new thread has begun running (as
+    /// in CPython), is alive (unless it has already finished), is listed by
+    /// [`enumerate`], and has its [`ident`](Self::ident).
     ///
     /// # Errors
     /// [`ErrorKind::AlreadyStarted`] on a second call (or on the main and dummy
@@ -377,6 +381,7 @@ impl Thread {
         match builder.spawn(move || this.bootstrap(ident)) {
             Ok(handle) => {
                 *lock(&self.inner.os_handle) = Some(handle);
+                self.wait_running();
                 Ok(())
             }
             Err(err) => {
@@ -391,13 +396,41 @@ impl Thread {
         }
     }
 
+    /// Like CPython's `start`, returns only once the new thread runs: threads
+    /// started one after another begin in that order, and a daemon thread is
+    /// really running before the program moves on.
+    fn wait_running(&self) {
+        // The new thread usually starts on the other core within microseconds:
+        // a short spin saves the sleep and wake-up a condvar wait would cost.
+        for round in 0..64 {
+            if self.inner.running.load(Ordering::Acquire) {
+                return;
+            }
+            if round < 48 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        let mut status = lock(&self.inner.status);
+        while !self.inner.running.load(Ordering::Acquire) {
+            status = self
+                .inner
+                .changed
+                .wait(status)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
     /// Runs on the new OS thread: the body, then the bookkeeping of its end.
     fn bootstrap(self, ident: u64) {
         registry::install_current(self.clone(), ident);
         {
-            lock(&self.inner.status).native_id = Some(native_id::current());
-            self.inner.changed.notify_all();
+            let mut status = lock(&self.inner.status);
+            self.inner.running.store(true, Ordering::Release);
+            status.native_id = Some(native_id::current());
         }
+        self.inner.changed.notify_all();
         let body = lock(&self.inner.body).take();
         if let Some(mut body) = body {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));
