@@ -87,6 +87,13 @@ fn log_lines() -> sync_kit::Result<()> {
     Ok(())
 }
 
+fn timer_at_exit() -> sync_kit::Result<()> {
+    let t = sync_kit::Timer::new(Duration::from_millis(300), || println!("timer fired"));
+    t.start()?;
+    println!("main done");
+    Ok(())
+}
+
 fn timed_sleep() -> sync_kit::Result<()> {
     let start = Instant::now();
     sleep(Duration::from_secs(2));
@@ -103,6 +110,7 @@ fn main() -> sync_kit::Result<()> {
         "panics" => panics(),
         "log_lines" => log_lines(),
         "timed_sleep" => timed_sleep(),
+        "timer_at_exit" => timer_at_exit(),
         other => {
             eprintln!("unknown scenario {other:?}");
             std::process::exit(64);

@@ -1,16 +1,75 @@
 //! Python's `threading` semantics for Rust.
 //!
-//! PLACEHOLDER crate docs (rewritten once the modules land).
+//! Rust's standard library has threads and locks, but not the behaviour a
+//! Python programmer relies on: thread objects with names and daemon flags, a
+//! `join` that can time out, a registry of live threads, a process exit that
+//! waits for non-daemon threads, an `Event`, a reentrant lock you can release
+//! explicitly, a `Condition` with `notify(n)`, thread-local objects whose
+//! `__init__` runs in every thread, and log lines that name their thread.
+//! sync-kit provides them, with CPython's semantics and CPython's error
+//! messages.
+//!
+//! ```
+//! use std::time::Duration;
+//! use sync_kit::Thread;
+//! use sync_kit::logging::{LevelFilter, basic_config};
+//!
+//! fn main() -> anyhow::Result<()> {
+//!     // Like Python's interpreter exit: waits for non-daemon threads at the end.
+//!     sync_kit::main(|| {
+//!         basic_config(LevelFilter::Debug, "(%(threadName)-10s) %(message)s")?;
+//!         let worker = Thread::builder().name("worker").target(|| {
+//!             log::debug!("Starting");
+//!             sync_kit::time::sleep(Duration::from_millis(10));
+//!             log::debug!("Exiting");
+//!         });
+//!         worker.start()?;
+//!         Ok(())
+//!     })
+//! }
+//! ```
+//!
+//! | Python | sync-kit |
+//! |---|---|
+//! | `threading.Thread`, `current_thread`, `enumerate`, `main_thread` | [`thread`] |
+//! | interpreter exit joining non-daemon threads | [`main`], [`thread::shutdown`] |
+//! | `Lock`, `RLock` | [`Lock`], [`RLock`] |
+//! | `Condition` | [`Condition`] |
+//! | `Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
+//! | `Event` | [`Event`] |
+//! | `Timer` | [`Timer`] |
+//! | `Barrier`, `BrokenBarrierError` | [`Barrier`], [`ErrorKind::BrokenBarrier`] |
+//! | `threading.local` | [`local`] |
+//! | `logging.basicConfig(format=...)` | [`logging`] |
+//! | `time.sleep`, every timeout | [`time`] (scaled by `SYNC_KIT_TIME_SCALE`) |
+//! | `RuntimeError`, `ValueError`, `BrokenBarrierError` | [`Error`], [`ErrorKind`] |
+//!
+//! There is no lock poisoning anywhere: a panicking thread releases what its
+//! guards hold, and the panic is reported like Python's uncaught exception.
 
 #![deny(missing_docs)]
 
+pub mod barrier;
+pub mod condition;
 pub mod error;
+pub mod event;
 pub mod local;
+pub mod lock;
 pub mod logging;
+pub mod rlock;
+pub mod semaphore;
 mod sync;
 pub mod thread;
 pub mod time;
+pub mod timer;
 
+pub use barrier::Barrier;
+pub use condition::{Condition, ConditionGuard, ConditionLock};
 pub use error::{Error, ErrorKind, Result};
+pub use event::Event;
 pub use local::Local;
+pub use lock::{Lock, LockGuard};
+pub use rlock::{RLock, RLockGuard, RLockState};
+pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};
 pub use thread::{Thread, current_thread, enumerate, main, main_thread};
+pub use timer::Timer;

@@ -68,6 +68,13 @@ fn test_thread_from_thread() {
 }
 
 #[test]
+fn pending_timer_keeps_the_process_alive() {
+    let (output, _) = run("timer_at_exit", &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout(&output), "main done\ntimer fired\n");
+}
+
+#[test]
 fn test_1_join_on_shutdown() {
     let (output, _) = run("join_main", &[]);
     assert!(output.status.success(), "{output:?}");

@@ -438,13 +438,18 @@ impl Thread {
     /// [`ErrorKind::NotStarted`], [`ErrorKind::JoinCurrentThread`],
     /// [`ErrorKind::JoinDummyThread`].
     pub fn join(&self) -> Result<()> {
-        self.wait_stopped(Deadline::NEVER)?;
-        // Reap the OS thread too, so its thread-local destructors have run.
+        self.check_joinable()?;
+        // The first joiner reaps the OS thread: that one wait covers the body,
+        // the bookkeeping after it and the thread-local destructors. Other
+        // joiners (and joins of the main thread) wait for the stopped state.
         let handle = lock(&self.inner.os_handle).take();
-        if let Some(handle) = handle {
-            let _ = handle.join();
+        match handle {
+            Some(handle) => {
+                let _ = handle.join();
+                Ok(())
+            }
+            None => self.wait_stopped(Deadline::NEVER),
         }
-        Ok(())
     }
 
     /// Waits until the thread has finished or `timeout` (scaled by

@@ -1,0 +1,413 @@
+//! [`Barrier`]: Python's `threading.Barrier`, a reusable meeting point for a fixed
+//! number of threads.
+//!
+//! Each of `parties` threads calls [`Barrier::wait`]; all block until the last one
+//! arrives, then all are released together and the barrier is ready for the next
+//! round (a *generation*). Each call returns the thread's arrival index in its
+//! generation, `0` for the first to arrive up to `parties - 1` for the last.
+//!
+//! | Python | sync-kit |
+//! |---|---|
+//! | `Barrier(n)` | [`Barrier::new`] |
+//! | `Barrier(n, action)` | [`Barrier::with_action`] |
+//! | `Barrier(n, timeout=t)` | `Barrier::new(n)?.with_timeout(t)` ([`Barrier::with_timeout`]) |
+//! | `b.wait()`, `b.wait(t)` | [`Barrier::wait`], [`Barrier::wait_timeout`] |
+//! | `b.abort()`, `b.reset()` | [`Barrier::abort`], [`Barrier::reset`] |
+//! | `b.broken`, `b.n_waiting`, `b.parties` | [`Barrier::broken`], [`Barrier::n_waiting`], [`Barrier::parties`] |
+//! | `BrokenBarrierError` | [`ErrorKind::BrokenBarrier`](crate::ErrorKind::BrokenBarrier) |
+//!
+//! # Guarantees (CPython's)
+//!
+//! - **The action runs once per generation**, on the thread that arrived last,
+//!   before anyone is released.
+//! - **Breaking**: if a waiter's timeout runs out before the last party arrives,
+//!   the barrier breaks: that waiter and every other current waiter get
+//!   `BrokenBarrier`, and so does every later `wait` until [`Barrier::reset`].
+//!   [`Barrier::abort`] breaks it on purpose. A zero timeout breaks it at once
+//!   unless the caller is the last to arrive (the last arrival never waits).
+//! - **Reset**: current waiters get `BrokenBarrier`, and the barrier is usable again
+//!   (not broken) once they have left; a reset also repairs a broken barrier.
+//! - **Generations do not mix**: a thread that calls `wait` again while the
+//!   previous generation is still leaving is held until it has left.
+//! - **Timeouts** never end early; the default timeout given to
+//!   [`Barrier::with_timeout`] applies to [`Barrier::wait`].
+//! - **Memory ordering**: everything each party did before `wait` happens-before
+//!   every party's `wait` returns.
+//!
+//! # Differences from Python
+//!
+//! - **Action panics**: Python re-raises the action's exception in the thread that
+//!   ran it and breaks the barrier. sync-kit breaks the barrier (the others get
+//!   `BrokenBarrier`) and then resumes the panic in the action's thread with
+//!   [`std::panic::resume_unwind`].
+//! - The action runs without any internal lock held, so it may call the barrier's
+//!   own methods (`n_waiting`, `abort`, ...). If it aborts or resets the barrier,
+//!   the generation fails: every party, the last one included, gets `BrokenBarrier`
+//!   (CPython would release them anyway).
+//! - `parties` is a `usize`; `0` is refused with `parties must be > 0`
+//!   (CPython 3.13's `ValueError`).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use sync_kit::Barrier;
+//!
+//! let barrier = Arc::new(Barrier::new(3).unwrap());
+//! let threads: Vec<_> = (0..3)
+//!     .map(|_| {
+//!         let barrier = Arc::clone(&barrier);
+//!         std::thread::spawn(move || barrier.wait().unwrap())
+//!     })
+//!     .collect();
+//! let mut indices: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+//! indices.sort();
+//! assert_eq!(indices, [0, 1, 2]);
+//! ```
+
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::sync::{self, Condvar, Mutex};
+use crate::time::Deadline;
+
+/// Where the barrier is in its cycle. CPython's `_state` 0, 1, -1 and -2, plus
+/// `Acting` for the time the last arrival runs the action outside the lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Parties are arriving (CPython 0).
+    Filling,
+    /// The last party arrived and runs the action; nobody leaves or enters yet.
+    Acting,
+    /// The generation completed; its parties are leaving (CPython 1).
+    Draining,
+    /// `reset` was called while parties waited; they are leaving with an error
+    /// (CPython -1).
+    Resetting,
+    /// Aborted, timed out or the action failed (CPython -2).
+    Broken,
+}
+
+struct State {
+    phase: Phase,
+    /// Parties inside `wait` of the current generation (arrived and not yet left).
+    count: usize,
+}
+
+type Action = Box<dyn Fn() + Send + Sync>;
+
+/// A reusable meeting point for `parties` threads: Python's `threading.Barrier`.
+///
+/// See the [module documentation](crate::barrier) for the guarantees.
+///
+/// # Examples
+///
+/// An action that runs once per generation, and a default timeout:
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::time::Duration;
+/// use sync_kit::{Barrier, ErrorKind};
+///
+/// let rounds = Arc::new(AtomicUsize::new(0));
+/// let counter = Arc::clone(&rounds);
+/// let barrier = Barrier::with_action(1, move || {
+///     counter.fetch_add(1, Ordering::SeqCst);
+/// })
+/// .unwrap()
+/// .with_timeout(Duration::from_secs(5));
+/// assert_eq!(barrier.wait().unwrap(), 0);
+/// assert_eq!(barrier.wait().unwrap(), 0);
+/// assert_eq!(rounds.load(Ordering::SeqCst), 2);
+///
+/// barrier.abort();
+/// assert_eq!(barrier.wait().unwrap_err().kind(), ErrorKind::BrokenBarrier);
+/// barrier.reset();
+/// assert!(!barrier.broken());
+/// ```
+pub struct Barrier {
+    parties: usize,
+    action: Option<Action>,
+    timeout: Option<Duration>,
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Barrier {
+    /// A barrier for `parties` threads, with no action and no default timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// (`parties must be > 0`) when `parties` is 0.
+    pub fn new(parties: usize) -> Result<Barrier> {
+        if parties == 0 {
+            return Err(Error::invalid_argument("parties must be > 0"));
+        }
+        Ok(Barrier {
+            parties,
+            action: None,
+            timeout: None,
+            state: Mutex::new(State {
+                phase: Phase::Filling,
+                count: 0,
+            }),
+            changed: Condvar::new(),
+        })
+    }
+
+    /// A barrier for `parties` threads whose last arrival runs `action` before the
+    /// generation is released (Python's `Barrier(parties, action)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Barrier::new`].
+    pub fn with_action(
+        parties: usize,
+        action: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Barrier> {
+        let mut barrier = Barrier::new(parties)?;
+        barrier.action = Some(Box::new(action));
+        Ok(barrier)
+    }
+
+    /// Sets the default timeout used by [`Barrier::wait`] (Python's
+    /// `Barrier(parties, timeout=t)`).
+    pub fn with_timeout(mut self, timeout: Duration) -> Barrier {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The default timeout, if one was set.
+    pub fn default_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Waits for the other parties, with the default timeout if one was set, and
+    /// returns this thread's arrival index (`0..parties`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::BrokenBarrier`](crate::ErrorKind::BrokenBarrier) if the barrier
+    /// is or becomes broken, is reset while waiting, or the timeout runs out
+    /// (which breaks it for everyone).
+    pub fn wait(&self) -> Result<usize> {
+        self.wait_until(Deadline::after(self.timeout))
+    }
+
+    /// Like [`Barrier::wait`] with an explicit `timeout` (scaled) in place of the
+    /// default.
+    ///
+    /// # Errors
+    ///
+    /// As [`Barrier::wait`].
+    pub fn wait_timeout(&self, timeout: Duration) -> Result<usize> {
+        self.wait_until(Deadline::after(Some(timeout)))
+    }
+
+    fn wait_until(&self, deadline: Deadline) -> Result<usize> {
+        let mut state = sync::lock(&self.state);
+        // Hold back arrivals for the next generation until this one has left.
+        // Like CPython, this part ignores the timeout.
+        while matches!(
+            state.phase,
+            Phase::Acting | Phase::Draining | Phase::Resetting
+        ) {
+            state = sync::wait(&self.changed, state);
+        }
+        if state.phase == Phase::Broken {
+            return Err(Error::broken_barrier());
+        }
+        let index = state.count;
+        state.count += 1;
+        if state.count == self.parties {
+            self.release_generation(state, index)
+        } else {
+            self.wait_release(state, index, deadline)
+        }
+    }
+
+    /// The last arrival: run the action, then let the generation go.
+    fn release_generation<'a>(
+        &'a self,
+        mut state: sync::MutexGuard<'a, State>,
+        index: usize,
+    ) -> Result<usize> {
+        let mut panicked = None;
+        if let Some(action) = &self.action {
+            state.phase = Phase::Acting;
+            drop(state);
+            panicked = panic::catch_unwind(AssertUnwindSafe(action)).err();
+            state = sync::lock(&self.state);
+        }
+        let result = if panicked.is_some() {
+            self.break_locked(&mut state);
+            Err(Error::broken_barrier())
+        } else if matches!(state.phase, Phase::Filling | Phase::Acting) {
+            state.phase = Phase::Draining;
+            self.changed.notify_all();
+            Ok(index)
+        } else {
+            // The action aborted or reset the barrier.
+            Err(Error::broken_barrier())
+        };
+        self.leave(&mut state);
+        drop(state);
+        if let Some(payload) = panicked {
+            panic::resume_unwind(payload);
+        }
+        result
+    }
+
+    fn wait_release<'a>(
+        &'a self,
+        mut state: sync::MutexGuard<'a, State>,
+        index: usize,
+        deadline: Deadline,
+    ) -> Result<usize> {
+        let result = loop {
+            match state.phase {
+                Phase::Filling | Phase::Acting => {}
+                Phase::Draining => break Ok(index),
+                Phase::Resetting | Phase::Broken => break Err(Error::broken_barrier()),
+            }
+            state = match deadline.remaining() {
+                None => sync::wait(&self.changed, state),
+                Some(left) if !left.is_zero() => sync::wait_timeout(&self.changed, state, left),
+                // Out of time. Once the last party is running the action the
+                // generation is complete: wait for it rather than break it.
+                Some(_) if state.phase == Phase::Acting => sync::wait(&self.changed, state),
+                Some(_) => {
+                    self.break_locked(&mut state);
+                    break Err(Error::broken_barrier());
+                }
+            };
+        };
+        self.leave(&mut state);
+        result
+    }
+
+    /// CPython's `_exit`: one party leaves; the last to leave a completed or reset
+    /// generation opens the barrier for the next.
+    fn leave(&self, state: &mut State) {
+        state.count -= 1;
+        if state.count == 0 && matches!(state.phase, Phase::Draining | Phase::Resetting) {
+            state.phase = Phase::Filling;
+            self.changed.notify_all();
+        }
+    }
+
+    fn break_locked(&self, state: &mut State) {
+        state.phase = Phase::Broken;
+        self.changed.notify_all();
+    }
+
+    /// Breaks the barrier: current and future waits fail with `BrokenBarrier` until
+    /// [`Barrier::reset`] (Python's `abort()`).
+    pub fn abort(&self) {
+        let mut state = sync::lock(&self.state);
+        self.break_locked(&mut state);
+    }
+
+    /// Returns the barrier to its empty, working state (Python's `reset()`).
+    /// Threads waiting now get `BrokenBarrier`; once they have left, the barrier is
+    /// usable again and not broken.
+    pub fn reset(&self) {
+        let mut state = sync::lock(&self.state);
+        if state.count > 0 {
+            match state.phase {
+                // Waiters leave with an error; the last to leave reopens it.
+                Phase::Filling | Phase::Acting | Phase::Broken => {
+                    state.phase = Phase::Resetting;
+                }
+                // Already leaving or resetting: the last to leave reopens it.
+                Phase::Draining | Phase::Resetting => {}
+            }
+        } else {
+            state.phase = Phase::Filling;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Whether the barrier is broken (Python's `broken`).
+    pub fn broken(&self) -> bool {
+        sync::lock(&self.state).phase == Phase::Broken
+    }
+
+    /// How many threads are waiting for the current generation to fill; 0 while a
+    /// generation is leaving, resetting or broken (Python's `n_waiting`).
+    pub fn n_waiting(&self) -> usize {
+        let state = sync::lock(&self.state);
+        if state.phase == Phase::Filling {
+            state.count
+        } else {
+            0
+        }
+    }
+
+    /// The number of threads needed to pass (Python's `parties`).
+    pub fn parties(&self) -> usize {
+        self.parties
+    }
+}
+
+impl fmt::Debug for Barrier {
+    /// Python's repr: `<sync_kit.Barrier at 0x...: waiters=2/3>` or `...: broken>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.broken() {
+            write!(f, "<sync_kit.Barrier at {self:p}: broken>")
+        } else {
+            write!(
+                f,
+                "<sync_kit.Barrier at {self:p}: waiters={}/{}>",
+                self.n_waiting(),
+                self.parties
+            )
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn zero_parties_is_refused() {
+        let err = Barrier::new(0).unwrap_err();
+        assert_eq!(err.to_string(), "parties must be > 0");
+    }
+
+    #[test]
+    fn action_panic_breaks_and_resumes() {
+        let barrier = Arc::new(Barrier::with_action(2, || panic!("action failed")).unwrap());
+        let other = Arc::clone(&barrier);
+        let first = std::thread::spawn(move || other.wait());
+        while barrier.n_waiting() < 1 {
+            std::thread::yield_now();
+        }
+        let caught = panic::catch_unwind(AssertUnwindSafe(|| barrier.wait()));
+        assert!(caught.is_err(), "the action's thread gets the panic");
+        let err = first.join().unwrap().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::BrokenBarrier);
+        assert!(barrier.broken());
+        assert_eq!(barrier.n_waiting(), 0);
+    }
+
+    #[test]
+    fn action_may_call_the_barrier() {
+        let seen = Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX));
+        let slot = Arc::clone(&seen);
+        let barrier = Arc::new_cyclic(|weak: &std::sync::Weak<Barrier>| {
+            let weak = weak.clone();
+            Barrier::with_action(1, move || {
+                let parties = weak.upgrade().map_or(0, |b| b.parties());
+                slot.store(parties, std::sync::atomic::Ordering::SeqCst);
+            })
+            .unwrap()
+        });
+        assert_eq!(barrier.wait().unwrap(), 0);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+}

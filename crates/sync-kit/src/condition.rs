@@ -1,0 +1,575 @@
+//! [`Condition`]: Python's `threading.Condition`, a condition variable that owns
+//! (or shares) its lock.
+//!
+//! A `Condition` pairs a lock with a queue of waiting threads. [`Condition::new`]
+//! makes one over a fresh [`RLock`], like Python's `Condition()`;
+//! [`Condition::with_lock`] uses a given [`Lock`] or [`RLock`] shared through an
+//! [`Arc`], so several conditions can share one lock. Acquiring and releasing the
+//! condition acquires and releases that lock.
+//!
+//! | Python | sync-kit |
+//! |---|---|
+//! | `Condition()`, `Condition(lock)` | [`Condition::new`], [`Condition::with_lock`] |
+//! | `cond.acquire(...)`, `cond.release()`, `with cond:` | [`Condition::acquire`], [`Condition::try_acquire`], [`Condition::acquire_timeout`], [`Condition::release`], [`Condition::lock`] |
+//! | `cond.wait()`, `cond.wait(t)` | [`Condition::wait`], [`Condition::wait_timeout`] |
+//! | `cond.wait_for(pred, t)` | [`Condition::wait_for`] |
+//! | `cond.notify(n)`, `cond.notify_all()` | [`Condition::notify`], [`Condition::notify_all`] |
+//! | `cond._is_owned()` | [`Condition::is_owned`] |
+//!
+//! # Guarantees
+//!
+//! - **No spurious wake-ups**: each waiter sleeps on its own flag in a FIFO queue,
+//!   so [`Condition::wait`] returns `true` only when a notify picked it.
+//! - **Exact counts, oldest first**: `notify(n)` wakes exactly `min(n, waiters)`
+//!   threads, those that have waited longest. A waiter whose timeout ends at the
+//!   moment a notify picks it reports `true`, so no notify is lost to a timeout.
+//! - **Full release**: `wait` releases every level of a recursively held `RLock`
+//!   and restores the same depth before it returns, timeout or not.
+//! - **Timeouts** never end early; a zero timeout releases and re-acquires the lock
+//!   and returns `false` unless already notified. [`Condition::wait_for`] uses one
+//!   overall deadline: notifies do not restart it.
+//! - **No poisoning**: a [`ConditionGuard`] dropped during a panic releases the lock.
+//!
+//! # Which thread "holds" the lock
+//!
+//! Over an [`RLock`] (the default), `wait` and `notify` require the *calling
+//! thread* to own it. Over a plain [`Lock`], which has no owner, they only require
+//! the lock to be *locked*, by whichever thread: this is CPython's behaviour
+//! (`Condition(Lock())` cannot tell who holds it), kept on purpose. Calling `wait`
+//! while another thread holds the plain lock releases that thread's lock.
+//!
+//! # Differences from Python
+//!
+//! - Timeouts are [`Duration`]s; "forever" is the method without `_timeout`.
+//! - `wait_for` returns the predicate's last value of any [`Truthy`] type
+//!   (`bool`, `Option<T>`, integers...), as Python returns the last value as is.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use sync_kit::Condition;
+//!
+//! let cond = Arc::new(Condition::new());
+//! let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
+//! let (c, r) = (Arc::clone(&cond), Arc::clone(&ready));
+//! let consumer = std::thread::spawn(move || {
+//!     let _guard = c.lock();
+//!     c.wait_for(|| r.load(std::sync::atomic::Ordering::SeqCst), None).unwrap()
+//! });
+//! {
+//!     let _guard = cond.lock();
+//!     ready.store(true, std::sync::atomic::Ordering::SeqCst);
+//!     cond.notify_all().unwrap();
+//! }
+//! assert!(consumer.join().unwrap());
+//! ```
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::lock::Lock;
+use crate::rlock::{RLock, RLockState};
+use crate::sync::{self, Condvar, Mutex};
+
+// The public lock handle is always std's `Arc` (also under loom: the model does
+// not need to track it); the waiter queue uses the shim's, which loom checks.
+use std::sync::Arc;
+
+type WaiterRef = crate::sync::Arc<Waiter>;
+use crate::time::Deadline;
+
+mod sealed {
+    use super::*;
+
+    /// The lock operations a [`Condition`] needs; implemented for [`Lock`] and
+    /// [`RLock`] only.
+    #[allow(unreachable_pub)]
+    pub trait Sealed {
+        type Saved;
+        fn acquire(&self) -> bool;
+        fn try_acquire(&self) -> bool;
+        fn acquire_timeout(&self, timeout: Duration) -> bool;
+        fn release(&self) -> Result<()>;
+        /// Whether the caller may wait or notify: owns it (RLock) or it is locked (Lock).
+        fn is_owned(&self) -> bool;
+        fn release_save(&self) -> Result<Self::Saved>;
+        fn acquire_restore(&self, saved: Self::Saved);
+        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+    }
+
+    impl Sealed for Lock {
+        type Saved = ();
+        fn acquire(&self) -> bool {
+            Lock::acquire(self)
+        }
+        fn try_acquire(&self) -> bool {
+            Lock::try_acquire(self)
+        }
+        fn acquire_timeout(&self, timeout: Duration) -> bool {
+            Lock::acquire_timeout(self, timeout)
+        }
+        fn release(&self) -> Result<()> {
+            Lock::release(self)
+        }
+        fn is_owned(&self) -> bool {
+            self.locked()
+        }
+        fn release_save(&self) -> Result<()> {
+            Lock::release(self)
+        }
+        fn acquire_restore(&self, (): ()) {
+            Lock::acquire(self);
+        }
+        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(self, f)
+        }
+    }
+
+    impl Sealed for RLock {
+        type Saved = RLockState;
+        fn acquire(&self) -> bool {
+            RLock::acquire(self)
+        }
+        fn try_acquire(&self) -> bool {
+            RLock::try_acquire(self)
+        }
+        fn acquire_timeout(&self, timeout: Duration) -> bool {
+            RLock::acquire_timeout(self, timeout)
+        }
+        fn release(&self) -> Result<()> {
+            RLock::release(self)
+        }
+        fn is_owned(&self) -> bool {
+            RLock::is_owned(self)
+        }
+        fn release_save(&self) -> Result<RLockState> {
+            RLock::release_save(self)
+        }
+        fn acquire_restore(&self, saved: RLockState) {
+            RLock::acquire_restore(self, saved)
+        }
+        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(self, f)
+        }
+    }
+}
+
+/// A lock a [`Condition`] can sit on: [`Lock`] or [`RLock`].
+///
+/// Sealed: no other type can implement it.
+pub trait ConditionLock: sealed::Sealed + Send + Sync {}
+
+impl ConditionLock for Lock {}
+impl ConditionLock for RLock {}
+
+/// A value [`Condition::wait_for`] can test the way Python tests a predicate's
+/// result with `if result:`.
+///
+/// ```
+/// use sync_kit::condition::Truthy;
+/// assert!(true.is_truthy());
+/// assert!(!None::<u8>.is_truthy());
+/// assert!(42.is_truthy());
+/// assert!(!0usize.is_truthy());
+/// ```
+pub trait Truthy {
+    /// Python's `bool(value)`.
+    fn is_truthy(&self) -> bool;
+}
+
+impl Truthy for bool {
+    fn is_truthy(&self) -> bool {
+        *self
+    }
+}
+
+impl<T> Truthy for Option<T> {
+    fn is_truthy(&self) -> bool {
+        self.is_some()
+    }
+}
+
+macro_rules! truthy_numbers {
+    ($($t:ty),*) => {$(
+        impl Truthy for $t {
+            fn is_truthy(&self) -> bool {
+                *self != 0
+            }
+        }
+    )*};
+}
+truthy_numbers!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
+
+/// One waiting thread: its own flag and its own condition variable, so a notify
+/// wakes exactly the waiters it picked.
+struct Waiter {
+    notified: Mutex<bool>,
+    wakeup: Condvar,
+}
+
+/// A condition variable over a [`Lock`] or [`RLock`]: Python's
+/// `threading.Condition`.
+///
+/// See the [module documentation](crate::condition) for the guarantees.
+///
+/// # Examples
+///
+/// A condition over a shared plain lock:
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use sync_kit::{Condition, Lock};
+///
+/// let lock = Arc::new(Lock::new());
+/// let cond = Condition::with_lock(Arc::clone(&lock));
+/// cond.acquire();
+/// assert!(!lock.try_acquire()); // the condition's lock is that lock
+/// assert_eq!(cond.wait_timeout(Duration::from_millis(1)).unwrap(), false);
+/// cond.release().unwrap();
+/// ```
+pub struct Condition<L: ConditionLock = RLock> {
+    lock: Arc<L>,
+    /// Oldest first. A notify pops waiters and sets their flags while holding this
+    /// mutex, so a waiter that is no longer queued has been notified.
+    waiters: Mutex<VecDeque<WaiterRef>>,
+}
+
+impl Condition<RLock> {
+    /// A condition over a new [`RLock`] (Python's `Condition()`).
+    pub fn new() -> Self {
+        Condition::with_lock(Arc::new(RLock::new()))
+    }
+}
+
+impl Default for Condition<RLock> {
+    fn default() -> Self {
+        Condition::new()
+    }
+}
+
+impl<L: ConditionLock> Condition<L> {
+    /// A condition over `lock`, which other conditions or threads may share
+    /// (Python's `Condition(lock)`).
+    pub fn with_lock(lock: Arc<L>) -> Self {
+        Condition {
+            lock,
+            waiters: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// The lock underneath.
+    pub fn underlying(&self) -> &Arc<L> {
+        &self.lock
+    }
+
+    /// Acquires the lock, blocking; always `true`.
+    pub fn acquire(&self) -> bool {
+        self.lock.acquire()
+    }
+
+    /// Acquires the lock if possible without blocking (an `RLock` owner re-enters).
+    pub fn try_acquire(&self) -> bool {
+        self.lock.try_acquire()
+    }
+
+    /// Waits up to `timeout` (scaled) for the lock.
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.lock.acquire_timeout(timeout)
+    }
+
+    /// Releases the lock (one level of an `RLock`).
+    ///
+    /// # Errors
+    ///
+    /// The lock's own error: `release unlocked lock` for a [`Lock`],
+    /// `cannot release un-acquired lock` for an [`RLock`] the caller does not own.
+    pub fn release(&self) -> Result<()> {
+        self.lock.release()
+    }
+
+    /// Whether the caller may wait or notify: it owns the `RLock`, or the plain
+    /// `Lock` is locked by anyone (Python's `_is_owned()`; see the module docs).
+    pub fn is_owned(&self) -> bool {
+        self.lock.is_owned()
+    }
+
+    /// Acquires the lock and returns a guard that releases it when dropped, even
+    /// during a panic (Python's `with cond:`).
+    pub fn lock(&self) -> ConditionGuard<'_, L> {
+        self.acquire();
+        ConditionGuard::new(self)
+    }
+
+    /// Like [`Condition::try_acquire`], returning a guard on success.
+    pub fn try_lock(&self) -> Option<ConditionGuard<'_, L>> {
+        self.try_acquire().then(|| ConditionGuard::new(self))
+    }
+
+    /// Releases the lock, waits until notified, re-acquires the lock and returns
+    /// `true` (Python's `wait()`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
+    /// (`cannot wait on un-acquired lock`) if the caller does not hold the lock.
+    pub fn wait(&self) -> Result<bool> {
+        self.wait_until(Deadline::NEVER)
+    }
+
+    /// Like [`Condition::wait`] but gives up after `timeout` (scaled): `true` if
+    /// notified, `false` if the time ran out. The lock is re-acquired either way.
+    ///
+    /// # Errors
+    ///
+    /// As [`Condition::wait`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let cond = sync_kit::Condition::new();
+    /// let _guard = cond.lock();
+    /// assert_eq!(cond.wait_timeout(Duration::ZERO).unwrap(), false);
+    /// assert!(cond.is_owned());
+    /// ```
+    pub fn wait_timeout(&self, timeout: Duration) -> Result<bool> {
+        self.wait_until(Deadline::after(Some(timeout)))
+    }
+
+    fn wait_until(&self, deadline: Deadline) -> Result<bool> {
+        if !self.lock.is_owned() {
+            return Err(Error::not_owner("cannot wait on un-acquired lock"));
+        }
+        let waiter = WaiterRef::new(Waiter {
+            notified: Mutex::new(false),
+            wakeup: Condvar::new(),
+        });
+        // Queued before the lock is released, so a notify made by whoever takes
+        // the lock next cannot miss us.
+        sync::lock(&self.waiters).push_back(WaiterRef::clone(&waiter));
+        let saved = match self.lock.release_save() {
+            Ok(saved) => saved,
+            Err(err) => {
+                self.forget(&waiter);
+                return Err(err);
+            }
+        };
+        let mut notified = {
+            let mut flag = sync::lock(&waiter.notified);
+            loop {
+                if *flag {
+                    break true;
+                }
+                flag = match deadline.remaining() {
+                    None => sync::wait(&waiter.wakeup, flag),
+                    Some(left) if left.is_zero() => break false,
+                    Some(left) => sync::wait_timeout(&waiter.wakeup, flag, left),
+                };
+            }
+        };
+        if !notified {
+            // Timed out; but a notify may have picked us in the meantime, and then
+            // it counted us among the n it woke: report it.
+            notified = !self.forget(&waiter);
+        }
+        self.lock.acquire_restore(saved);
+        Ok(notified)
+    }
+
+    /// Removes `waiter` from the queue; false if a notify had already taken it.
+    fn forget(&self, waiter: &WaiterRef) -> bool {
+        let mut waiters = sync::lock(&self.waiters);
+        match waiters.iter().position(|w| WaiterRef::ptr_eq(w, waiter)) {
+            Some(at) => {
+                waiters.remove(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Waits until `predicate` returns a truthy value and returns that value, or,
+    /// once `timeout` (scaled; `None` = forever) has run out, returns the
+    /// predicate's last (falsy) value (Python's `wait_for`).
+    ///
+    /// The predicate runs first; if it already holds, no wait happens (and, as in
+    /// CPython, the lock is not checked). Otherwise each notify re-runs it, with the
+    /// lock held, and the timeout is one overall deadline. With a zero timeout the
+    /// predicate runs twice around one non-blocking wait, as in CPython.
+    ///
+    /// # Errors
+    ///
+    /// As [`Condition::wait`], when a wait is needed and the caller does not hold
+    /// the lock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let cond = sync_kit::Condition::new();
+    /// let _guard = cond.lock();
+    /// assert_eq!(cond.wait_for(|| Some(42), None).unwrap(), Some(42));
+    /// assert_eq!(cond.wait_for(|| 0, Some(Duration::from_millis(5))).unwrap(), 0);
+    /// ```
+    pub fn wait_for<T: Truthy>(
+        &self,
+        mut predicate: impl FnMut() -> T,
+        timeout: Option<Duration>,
+    ) -> Result<T> {
+        let mut result = predicate();
+        let mut deadline = None;
+        while !result.is_truthy() {
+            match deadline {
+                None => deadline = Some(Deadline::after(timeout)),
+                Some(deadline) if deadline.expired() => break,
+                Some(_) => {}
+            }
+            self.wait_until(deadline.unwrap_or(Deadline::NEVER))?;
+            result = predicate();
+        }
+        Ok(result)
+    }
+
+    /// Wakes up to `n` waiting threads, oldest first: exactly `min(n, waiting)`.
+    /// They return from `wait` once they get the lock back, so not before the
+    /// caller releases it. `notify(0)` does nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
+    /// (`cannot notify on un-acquired lock`) if the caller does not hold the lock.
+    pub fn notify(&self, n: usize) -> Result<()> {
+        if !self.lock.is_owned() {
+            return Err(Error::not_owner("cannot notify on un-acquired lock"));
+        }
+        let mut waiters = sync::lock(&self.waiters);
+        for _ in 0..n {
+            let Some(waiter) = waiters.pop_front() else {
+                break;
+            };
+            *sync::lock(&waiter.notified) = true;
+            waiter.wakeup.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Wakes every waiting thread (Python's `notify_all()`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Condition::notify`].
+    pub fn notify_all(&self) -> Result<()> {
+        self.notify(usize::MAX)
+    }
+
+    /// How many threads are waiting right now.
+    pub fn waiters(&self) -> usize {
+        sync::lock(&self.waiters).len()
+    }
+}
+
+impl<L: ConditionLock> fmt::Debug for Condition<L> {
+    /// Python's repr: `<Condition(<lock repr>, waiters)>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<Condition(")?;
+        sealed::Sealed::debug(&*self.lock, f)?;
+        write!(f, ", {})>", self.waiters())
+    }
+}
+
+/// Holds a [`Condition`]'s lock and releases it when dropped: Python's
+/// `with cond:`.
+///
+/// Not [`Send`]: the lock is released by the thread that took it.
+///
+/// ```
+/// let cond = sync_kit::Condition::new();
+/// let guard = cond.lock();
+/// cond.notify(1).unwrap(); // nobody waits: nothing happens
+/// drop(guard);
+/// assert!(cond.notify(1).is_err());
+/// ```
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct ConditionGuard<'a, L: ConditionLock = RLock> {
+    cond: &'a Condition<L>,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl<'a, L: ConditionLock> ConditionGuard<'a, L> {
+    fn new(cond: &'a Condition<L>) -> Self {
+        ConditionGuard {
+            cond,
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl<L: ConditionLock> Drop for ConditionGuard<'_, L> {
+    fn drop(&mut self) {
+        let _ = self.cond.release();
+    }
+}
+
+impl<L: ConditionLock> fmt::Debug for ConditionGuard<'_, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConditionGuard")
+            .field("cond", self.cond)
+            .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_restores_recursion_depth() {
+        let cond = std::sync::Arc::new(Condition::new());
+        cond.acquire();
+        cond.acquire();
+        cond.acquire();
+        let other = std::sync::Arc::clone(&cond);
+        let notifier = std::thread::spawn(move || {
+            // Only possible if wait released all three levels.
+            let _guard = other.lock();
+            other.notify(1).unwrap();
+        });
+        assert!(cond.wait().unwrap());
+        assert_eq!(cond.underlying().recursion_count(), 3);
+        notifier.join().unwrap();
+        for _ in 0..3 {
+            cond.release().unwrap();
+        }
+        assert!(cond.release().is_err());
+    }
+
+    #[test]
+    fn debug_shows_lock_and_waiters() {
+        let cond = Condition::with_lock(std::sync::Arc::new(Lock::new()));
+        let shown = format!("{cond:?}");
+        assert!(
+            shown.starts_with("<Condition(<unlocked sync_kit.Lock object at 0x"),
+            "{shown}"
+        );
+        assert!(shown.ends_with(">, 0)>"), "{shown}");
+    }
+
+    #[test]
+    fn wait_for_zero_timeout_calls_predicate_twice() {
+        let cond = Condition::new();
+        let _guard = cond.lock();
+        let mut calls = 0;
+        let got = cond
+            .wait_for(
+                || {
+                    calls += 1;
+                    false
+                },
+                Some(Duration::ZERO),
+            )
+            .unwrap();
+        assert!(!got);
+        assert_eq!(calls, 2);
+    }
+}

@@ -1,0 +1,419 @@
+//! [`RLock`]: Python's `threading.RLock`, a reentrant lock with an owner.
+//!
+//! An `RLock` remembers which thread holds it and how many times. The owner may
+//! acquire it again (even with [`RLock::try_acquire`]), and must release it as many
+//! times as it acquired it before another thread can take it. Only the owner may
+//! release it.
+//!
+//! | Python | sync-kit |
+//! |---|---|
+//! | `rlock.acquire()` | [`RLock::acquire`] |
+//! | `rlock.acquire(False)` | [`RLock::try_acquire`] |
+//! | `rlock.acquire(timeout=t)` | [`RLock::acquire_timeout`] |
+//! | `rlock.release()` | [`RLock::release`] (`Err` with `cannot release un-acquired lock`) |
+//! | `rlock._is_owned()` | [`RLock::is_owned`] |
+//! | `rlock._recursion_count()` | [`RLock::recursion_count`] |
+//! | `rlock._release_save()`, `rlock._acquire_restore(s)` | [`RLock::release_save`], [`RLock::acquire_restore`] |
+//! | `rlock.locked()` (3.14) | [`RLock::locked`] |
+//! | `with rlock:` | `let _guard = rlock.lock();` ([`RLockGuard`]) |
+//!
+//! Deliberate differences from Python: timeouts are [`Duration`]s (see
+//! [`crate::lock`]); a thread is identified by a cheap per-thread token rather than
+//! `get_ident()`, so the `owner=` shown by `Debug` is that token.
+//!
+//! # Guarantees
+//!
+//! - **Fast path**: the owner check is a thread-local read and a relaxed load, no
+//!   call to [`std::thread::current`]; a first acquire adds one compare-and-swap.
+//!   Tokens are never reused, so a lock still held by a thread that has exited
+//!   stays held (as in CPython), and no later thread can mistake itself for its
+//!   owner.
+//! - **Waiters sleep** (the lock underneath is a [`Lock`]); no fairness is promised.
+//! - **Timeouts** never end early; a zero timeout is a single try.
+//! - **No poisoning**: an [`RLockGuard`] dropped during a panic releases its level.
+//!
+//! ```
+//! use sync_kit::RLock;
+//!
+//! let rlock = RLock::new();
+//! let _outer = rlock.lock();
+//! let _inner = rlock.lock(); // reentrant
+//! assert_eq!(rlock.recursion_count(), 2);
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::lock::Lock;
+use crate::sync::atomic::{AtomicUsize, Ordering};
+
+/// A token for the calling thread: nonzero, and never reused within the process.
+///
+/// A thread-local read after the first call; it does not touch
+/// [`std::thread::current`].
+#[inline]
+pub(crate) fn current_thread_token() -> usize {
+    #[cfg(not(loom))]
+    std::thread_local!(static TOKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+    #[cfg(loom)]
+    loom::thread_local!(static TOKEN: std::cell::Cell<usize> = std::cell::Cell::new(0));
+
+    TOKEN.with(|token| match token.get() {
+        0 => {
+            let fresh = next_token();
+            token.set(fresh);
+            fresh
+        }
+        known => known,
+    })
+}
+
+#[cold]
+fn next_token() -> usize {
+    // A plain counter, deliberately outside loom's model: it only hands out
+    // distinct numbers.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+const NO_OWNER: usize = 0;
+
+/// A reentrant lock owned by the thread that acquired it: Python's
+/// `threading.RLock`.
+///
+/// See the [module documentation](crate::rlock) for the guarantees.
+///
+/// # Examples
+///
+/// Only the owner may release:
+///
+/// ```
+/// use std::sync::Arc;
+/// use sync_kit::{ErrorKind, RLock};
+///
+/// let rlock = Arc::new(RLock::new());
+/// rlock.acquire();
+/// let other = Arc::clone(&rlock);
+/// let err = std::thread::spawn(move || other.release().unwrap_err())
+///     .join()
+///     .unwrap();
+/// assert_eq!(err.kind(), ErrorKind::NotOwner);
+/// assert_eq!(err.to_string(), "cannot release un-acquired lock");
+/// rlock.release().unwrap();
+/// ```
+pub struct RLock {
+    lock: Lock,
+    // Implementation note: `owner` and `count` are only written by the owning
+    // thread while it holds `lock`, so relaxed ordering is enough: a thread reads
+    // its own token in `owner` only if it wrote it itself, and `lock`'s
+    // acquire/release orders everything between owners.
+    /// The owner's token, or `NO_OWNER`.
+    owner: AtomicUsize,
+    /// The owner's recursion depth; 0 when free.
+    count: AtomicUsize,
+}
+
+/// What [`RLock::release_save`] took away: the recursion depth to restore.
+///
+/// Python's `_release_save()` state. Give it back to [`RLock::acquire_restore`].
+#[derive(Debug)]
+#[must_use = "the lock was released; acquire_restore gives the depth back"]
+pub struct RLockState {
+    count: usize,
+}
+
+impl RLock {
+    /// A new, unowned lock.
+    pub fn new() -> Self {
+        RLock {
+            lock: Lock::new(),
+            owner: AtomicUsize::new(NO_OWNER),
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    #[inline]
+    fn reenter(&self, me: usize) -> bool {
+        if self.owner.load(Ordering::Relaxed) == me {
+            let depth = self.count.load(Ordering::Relaxed);
+            self.count.store(depth + 1, Ordering::Relaxed);
+            true
+        } else {
+            false
+        }
+    }
+
+    #[inline]
+    fn take(&self, me: usize, depth: usize) {
+        self.owner.store(me, Ordering::Relaxed);
+        self.count.store(depth, Ordering::Relaxed);
+    }
+
+    /// Blocks until the calling thread owns the lock; always returns `true`.
+    /// The owner's call returns at once and adds one level.
+    #[inline]
+    pub fn acquire(&self) -> bool {
+        let me = current_thread_token();
+        if !self.reenter(me) {
+            self.lock.acquire();
+            self.take(me, 1);
+        }
+        true
+    }
+
+    /// Acquires without blocking: `true` if the caller already owned the lock (one
+    /// more level) or it was free (Python's `acquire(False)`).
+    #[inline]
+    pub fn try_acquire(&self) -> bool {
+        let me = current_thread_token();
+        if self.reenter(me) {
+            return true;
+        }
+        let acquired = self.lock.try_acquire();
+        if acquired {
+            self.take(me, 1);
+        }
+        acquired
+    }
+
+    /// Waits up to `timeout` (scaled) to own the lock; the owner succeeds at once.
+    /// A zero timeout is a single try; [`Duration::MAX`] waits forever.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rlock = sync_kit::RLock::new();
+    /// assert!(rlock.acquire_timeout(Duration::ZERO));
+    /// assert!(rlock.acquire_timeout(Duration::ZERO)); // the owner re-enters
+    /// ```
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        let me = current_thread_token();
+        if self.reenter(me) {
+            return true;
+        }
+        let acquired = self.lock.acquire_timeout(timeout);
+        if acquired {
+            self.take(me, 1);
+        }
+        acquired
+    }
+
+    /// Releases one level; the lock becomes free when the last level is released.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
+    /// (`cannot release un-acquired lock`) if the calling thread does not own the
+    /// lock: it is free, another thread holds it, or every level was released.
+    #[inline]
+    pub fn release(&self) -> Result<()> {
+        let me = current_thread_token();
+        if self.owner.load(Ordering::Relaxed) != me {
+            return Err(unacquired());
+        }
+        let depth = self.count.load(Ordering::Relaxed) - 1;
+        self.count.store(depth, Ordering::Relaxed);
+        if depth == 0 {
+            self.owner.store(NO_OWNER, Ordering::Relaxed);
+            self.lock.release()?;
+        }
+        Ok(())
+    }
+
+    /// Whether the calling thread owns the lock (Python's `_is_owned()`).
+    #[inline]
+    pub fn is_owned(&self) -> bool {
+        self.owner.load(Ordering::Relaxed) == current_thread_token()
+    }
+
+    /// The calling thread's recursion depth: 0 unless it owns the lock, even when
+    /// another thread holds it (Python's `_recursion_count()`).
+    pub fn recursion_count(&self) -> usize {
+        if self.is_owned() {
+            self.count.load(Ordering::Relaxed)
+        } else {
+            0
+        }
+    }
+
+    /// Whether any thread holds the lock (Python 3.14's `locked()`).
+    pub fn locked(&self) -> bool {
+        self.lock.locked()
+    }
+
+    /// Releases every level the caller holds at once and returns the depth, so that
+    /// [`RLock::acquire_restore`] can restore it (Python's `_release_save()`, the
+    /// step [`Condition::wait`](crate::Condition::wait) uses).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner) if the caller does not
+    /// own the lock.
+    ///
+    /// ```
+    /// let rlock = sync_kit::RLock::new();
+    /// rlock.acquire();
+    /// rlock.acquire();
+    /// let state = rlock.release_save().unwrap();
+    /// assert!(!rlock.locked());
+    /// rlock.acquire_restore(state);
+    /// assert_eq!(rlock.recursion_count(), 2);
+    /// # rlock.release().unwrap();
+    /// # rlock.release().unwrap();
+    /// ```
+    pub fn release_save(&self) -> Result<RLockState> {
+        if !self.is_owned() {
+            return Err(unacquired());
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        self.count.store(0, Ordering::Relaxed);
+        self.owner.store(NO_OWNER, Ordering::Relaxed);
+        self.lock.release()?;
+        Ok(RLockState { count })
+    }
+
+    /// Blocks until the caller owns the lock again with the depth saved by
+    /// [`RLock::release_save`] (Python's `_acquire_restore()`).
+    pub fn acquire_restore(&self, state: RLockState) {
+        let me = current_thread_token();
+        self.lock.acquire();
+        self.take(me, state.count);
+    }
+
+    /// Blocks until the caller owns the lock and returns a guard that releases one
+    /// level when dropped, even during a panic (Python's `with rlock:`).
+    #[inline]
+    pub fn lock(&self) -> RLockGuard<'_> {
+        self.acquire();
+        RLockGuard::new(self)
+    }
+
+    /// Like [`RLock::try_acquire`], returning a guard on success.
+    pub fn try_lock(&self) -> Option<RLockGuard<'_>> {
+        self.try_acquire().then(|| RLockGuard::new(self))
+    }
+
+    /// Like [`RLock::acquire_timeout`], returning a guard on success.
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<RLockGuard<'_>> {
+        self.acquire_timeout(timeout).then(|| RLockGuard::new(self))
+    }
+}
+
+fn unacquired() -> Error {
+    Error::not_owner("cannot release un-acquired lock")
+}
+
+impl Default for RLock {
+    fn default() -> Self {
+        RLock::new()
+    }
+}
+
+impl fmt::Debug for RLock {
+    /// Python's repr: `<locked sync_kit.RLock object owner=7 count=2 at 0x...>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let owner = self.owner.load(Ordering::Relaxed);
+        let count = if owner == NO_OWNER {
+            0
+        } else {
+            self.count.load(Ordering::Relaxed)
+        };
+        let state = if self.locked() { "locked" } else { "unlocked" };
+        write!(
+            f,
+            "<{state} sync_kit.RLock object owner={owner} count={count} at {self:p}>"
+        )
+    }
+}
+
+/// Holds one level of an [`RLock`] and releases it when dropped.
+///
+/// Not [`Send`]: only the owning thread may release the level it holds.
+///
+/// ```
+/// let rlock = sync_kit::RLock::new();
+/// let guard = rlock.lock();
+/// assert!(rlock.is_owned());
+/// drop(guard);
+/// assert!(!rlock.is_owned());
+/// ```
+#[must_use = "the level is released as soon as the guard is dropped"]
+pub struct RLockGuard<'a> {
+    rlock: &'a RLock,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl<'a> RLockGuard<'a> {
+    fn new(rlock: &'a RLock) -> Self {
+        RLockGuard {
+            rlock,
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Drop for RLockGuard<'_> {
+    fn drop(&mut self) {
+        // The guard's thread owns the level it took, and releases that level only
+        // here, so this cannot fail unless `release` was also called by hand.
+        let _ = self.rlock.release();
+    }
+}
+
+impl fmt::Debug for RLockGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RLockGuard")
+            .field("rlock", self.rlock)
+            .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_differ_between_threads_and_stay_fixed() {
+        let mine = current_thread_token();
+        assert_eq!(mine, current_thread_token());
+        let theirs = std::thread::spawn(current_thread_token).join().unwrap();
+        assert_ne!(mine, theirs);
+        assert_ne!(theirs, NO_OWNER);
+    }
+
+    #[test]
+    fn lock_held_by_an_exited_thread_stays_held() {
+        let rlock = std::sync::Arc::new(RLock::new());
+        let other = std::sync::Arc::clone(&rlock);
+        std::thread::spawn(move || assert!(other.acquire()))
+            .join()
+            .unwrap();
+        for _ in 0..4 {
+            let again = std::sync::Arc::clone(&rlock);
+            assert!(
+                !std::thread::spawn(move || again.try_acquire())
+                    .join()
+                    .unwrap()
+            );
+        }
+        assert!(!rlock.try_acquire());
+    }
+
+    #[test]
+    fn debug_shows_owner_and_count() {
+        let rlock = RLock::new();
+        assert!(
+            format!("{rlock:?}")
+                .starts_with("<unlocked sync_kit.RLock object owner=0 count=0 at 0x")
+        );
+        rlock.acquire();
+        rlock.acquire();
+        let shown = format!("{rlock:?}");
+        assert!(
+            shown.starts_with("<locked sync_kit.RLock object owner="),
+            "{shown}"
+        );
+        assert!(shown.contains(" count=2 at 0x"), "{shown}");
+    }
+}
