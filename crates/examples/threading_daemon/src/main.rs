@@ -9,8 +9,10 @@
 //! cargo run -p threading_daemon
 //! ```
 //!
-//! Output: always the same three lines, on stderr. `(daemon    ) Starting` and
-//! `(non-daemon) Starting` can swap places, since the two threads race.
+//! Output: the same three lines, on stderr; the two `Starting` lines can swap
+//! places, since the threads race. Nothing in the program makes the daemon log
+//! `Starting` before the process exits (in Python neither): if it has not run by
+//! then, a rare event, that line is missing too.
 
 use std::time::Duration;
 
