@@ -303,7 +303,7 @@ impl Semaphore {
 
     /// Like [`Semaphore::try_acquire`], returning a guard on success.
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
-        self.raw.try_acquire().then_some(SemaphoreGuard {
+        self.raw.try_acquire().then(|| SemaphoreGuard {
             raw: &self.raw,
             bound: None,
         })
@@ -426,7 +426,7 @@ impl BoundedSemaphore {
 
     /// Like [`BoundedSemaphore::try_acquire`], returning a guard on success.
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
-        self.raw.try_acquire().then_some(SemaphoreGuard {
+        self.raw.try_acquire().then(|| SemaphoreGuard {
             raw: &self.raw,
             bound: Some(self.initial),
         })
@@ -502,6 +502,18 @@ mod tests {
             "{shown}"
         );
         assert!(shown.ends_with(": value=2/3>"), "{shown}");
+    }
+
+    #[test]
+    fn failed_try_guard_gives_nothing_back() {
+        let s = Semaphore::new(1);
+        let _unit = s.guard();
+        assert!(s.try_guard().is_none());
+        assert_eq!(s.value(), 0);
+        let b = BoundedSemaphore::new(1);
+        let _unit = b.guard();
+        assert!(b.try_guard().is_none());
+        assert_eq!(b.value(), 0);
     }
 
     #[test]
