@@ -1373,3 +1373,129 @@ fn barrier_test_repr() {
     barrier.abort();
     assert!(format!("{barrier:?}").ends_with(": broken>"));
 }
+
+// ---------------------------------------------------------------------------
+// Probe values from the reference (CPython 3.11/3.13 behaviour checked by hand).
+
+#[test]
+fn probe_condition_notify_wakes_oldest_first() {
+    // 5 waiters that entered in order 0..4, given 5 single notifies, wake as
+    // [0, 1, 2, 3, 4].
+    let cond = Arc::new(Condition::new());
+    let woken = Shared::new();
+    let mut threads = Vec::new();
+    for i in 0..5 {
+        let (c, w) = (Arc::clone(&cond), woken.clone());
+        threads.push(std::thread::spawn(move || {
+            let _guard = c.lock();
+            assert!(c.wait().unwrap());
+            w.push(i);
+        }));
+        wait_until(|| cond.waiters() == i + 1);
+    }
+    for i in 0..5 {
+        {
+            let _guard = cond.lock();
+            cond.notify(1).unwrap();
+        }
+        wait_until(|| woken.len() == i + 1);
+    }
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    assert_eq!(woken.get(), [0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn probe_condition_wait_for_returns_the_value() {
+    let cond = Condition::new();
+    let _guard = cond.lock();
+    assert_eq!(cond.wait_for(|| 42, None).unwrap(), 42);
+    assert_eq!(
+        cond.wait_for(|| 0, Some(Duration::from_millis(1))).unwrap(),
+        0
+    );
+}
+
+#[test]
+fn probe_barrier_arrival_order_and_action_thread() {
+    // Barrier(3) with threads arriving 50 ms apart: indices 0, 1, 2 in arrival
+    // order, and the action runs on the last to arrive.
+    let action_thread = Arc::new(std::sync::Mutex::new(None));
+    let slot = Arc::clone(&action_thread);
+    let barrier = Arc::new(
+        Barrier::with_action(3, move || {
+            *slot.lock().unwrap() = Some(std::thread::current().id());
+        })
+        .unwrap(),
+    );
+    let mut threads = Vec::new();
+    for arrival in 0..3 {
+        let b = Arc::clone(&barrier);
+        threads.push(std::thread::spawn(move || {
+            (b.wait().unwrap(), std::thread::current().id())
+        }));
+        if arrival < 2 {
+            wait_until(|| barrier.n_waiting() == arrival + 1);
+        }
+    }
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(results.iter().map(|r| r.0).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(*action_thread.lock().unwrap(), Some(results[2].1));
+}
+
+#[test]
+fn probe_barrier_reset_with_two_of_three_waiting() {
+    // Both waiters get BrokenBarrier; afterwards `broken` is false and
+    // `n_waiting` is 0. `abort()` then `reset()` also leaves it unbroken.
+    let barrier = Arc::new(Barrier::new(3).unwrap());
+    let b = Arc::clone(&barrier);
+    let results = Shared::new();
+    let r = results.clone();
+    let bunch = Bunch::new(2, move || r.push(is_broken(b.wait())));
+    wait_until(|| barrier.n_waiting() == 2);
+    barrier.reset();
+    bunch.join();
+    assert_eq!(results.get(), [true, true]);
+    assert!(!barrier.broken());
+    assert_eq!(barrier.n_waiting(), 0);
+    barrier.abort();
+    barrier.reset();
+    assert!(!barrier.broken());
+}
+
+#[test]
+fn probe_bounded_semaphore_refused_release_changes_nothing() {
+    // A failed release(3) leaves the value as it was; BoundedSemaphore(0) refuses
+    // every release.
+    let sem = BoundedSemaphore::new(3);
+    sem.acquire();
+    sem.acquire();
+    assert_eq!(
+        sem.release_n(3).unwrap_err().kind(),
+        ErrorKind::TooManyReleases
+    );
+    assert_eq!(sem.value(), 1);
+    sem.release_n(2).unwrap();
+    assert_eq!(sem.value(), 3);
+    let zero = BoundedSemaphore::new(0);
+    assert_eq!(
+        zero.release().unwrap_err().kind(),
+        ErrorKind::TooManyReleases
+    );
+    assert_eq!(
+        Semaphore::new(1).release_n(0).unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
+}
+
+#[test]
+fn probe_rlock_held_by_an_exited_thread_stays_held() {
+    let rlock = Arc::new(RLock::new());
+    let r = Arc::clone(&rlock);
+    std::thread::spawn(move || assert!(r.acquire()))
+        .join()
+        .unwrap();
+    let r = Arc::clone(&rlock);
+    run_threads(1, move || assert!(!r.try_acquire()));
+    assert!(!rlock.try_acquire());
+    assert_eq!(rlock.release().unwrap_err().kind(), ErrorKind::NotOwner);
+}
