@@ -18,7 +18,7 @@ mod sync;
 pub mod time;
 
 pub use barrier::Barrier;
-pub use condition::{Condition, ConditionGuard, ConditionLock};
+pub use condition::{Condition, ConditionGuard, ConditionLock, Truthy};
 pub use error::{Error, ErrorKind, Result};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
