@@ -44,6 +44,9 @@
 //!   own methods (`n_waiting`, `abort`, ...). If it aborts or resets the barrier,
 //!   the generation fails: every party, the last one included, gets `BrokenBarrier`
 //!   (CPython would release them anyway).
+//! - Once a generation is released, each of its parties gets its index even if the
+//!   barrier is aborted before that party wakes up (CPython can report
+//!   `BrokenBarrierError` to it in that race).
 //! - `parties` is a `usize`; `0` is refused with `parties must be > 0`
 //!   (CPython 3.13's `ValueError`).
 //!
@@ -92,6 +95,9 @@ struct State {
     phase: Phase,
     /// Parties inside `wait` of the current generation (arrived and not yet left).
     count: usize,
+    /// Bumped each time a generation is released. A waiter whose generation was
+    /// released returns its index even if the barrier is aborted before it wakes.
+    generation: u64,
 }
 
 type Action = Box<dyn Fn() + Send + Sync>;
@@ -152,6 +158,7 @@ impl Barrier {
             state: Mutex::new(State {
                 phase: Phase::Filling,
                 count: 0,
+                generation: 0,
             }),
             changed: Condvar::new(),
         })
@@ -246,6 +253,7 @@ impl Barrier {
             Err(Error::broken_barrier())
         } else if matches!(state.phase, Phase::Filling | Phase::Acting) {
             state.phase = Phase::Draining;
+            state.generation = state.generation.wrapping_add(1);
             self.changed.notify_all();
             Ok(index)
         } else {
@@ -266,7 +274,11 @@ impl Barrier {
         index: usize,
         deadline: Deadline,
     ) -> Result<usize> {
+        let generation = state.generation;
         let result = loop {
+            if state.generation != generation {
+                break Ok(index);
+            }
             match state.phase {
                 Phase::Filling | Phase::Acting => {}
                 Phase::Draining => break Ok(index),

@@ -29,6 +29,10 @@
 //!   and returns `false` unless already notified. [`Condition::wait_for`] uses one
 //!   overall deadline: notifies do not restart it.
 //! - **No poisoning**: a [`ConditionGuard`] dropped during a panic releases the lock.
+//! - **Fairness**: notifies pick the oldest waiters; getting the lock back after
+//!   a wake-up is as unfair as the lock itself.
+//! - **Memory ordering**: a woken waiter re-acquires the lock, so everything the
+//!   notifier did before releasing the lock happens-before `wait` returns.
 //!
 //! # Which thread "holds" the lock
 //!
@@ -158,7 +162,20 @@ mod sealed {
 
 /// A lock a [`Condition`] can sit on: [`Lock`] or [`RLock`].
 ///
-/// Sealed: no other type can implement it.
+/// Sealed: no other type can implement it. Code generic over the lock kind
+/// names it as a bound:
+///
+/// ```
+/// use std::sync::Arc;
+/// use sync_kit::{Condition, ConditionLock, Lock, RLock};
+///
+/// fn waiters<L: ConditionLock>(cond: &Condition<L>) -> usize {
+///     cond.waiters()
+/// }
+/// assert_eq!(waiters(&Condition::new()), 0);
+/// assert_eq!(waiters(&Condition::with_lock(Arc::new(Lock::new()))), 0);
+/// assert_eq!(waiters(&Condition::<RLock>::default()), 0);
+/// ```
 pub trait ConditionLock: sealed::Sealed + Send + Sync {}
 
 impl ConditionLock for Lock {}

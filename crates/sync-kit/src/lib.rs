@@ -64,7 +64,7 @@ pub mod time;
 pub mod timer;
 
 pub use barrier::Barrier;
-pub use condition::{Condition, ConditionGuard, ConditionLock};
+pub use condition::{Condition, ConditionGuard, ConditionLock, Truthy};
 pub use error::{Error, ErrorKind, Result};
 pub use event::Event;
 pub use local::Local;

@@ -223,14 +223,14 @@ impl Lock {
     /// Acquires the lock if it is free and returns its guard, without blocking.
     #[inline]
     pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then_some(LockGuard { lock: self })
+        self.try_acquire().then(|| LockGuard { lock: self })
     }
 
     /// Waits up to `timeout` for the lock and returns its guard, or `None` on
     /// timeout.
     pub fn lock_timeout(&self, timeout: Duration) -> Option<LockGuard<'_>> {
         self.acquire_timeout(timeout)
-            .then_some(LockGuard { lock: self })
+            .then(|| LockGuard { lock: self })
     }
 }
 
@@ -319,6 +319,15 @@ mod tests {
         lock.release().unwrap();
         waiter.join().unwrap();
         assert!(!lock.locked());
+    }
+
+    #[test]
+    fn failed_try_lock_leaves_the_lock_held() {
+        let lock = Lock::new();
+        let _guard = lock.lock();
+        assert!(lock.try_lock().is_none());
+        assert!(lock.lock_timeout(Duration::ZERO).is_none());
+        assert!(lock.locked());
     }
 
     #[test]

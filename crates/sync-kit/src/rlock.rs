@@ -31,6 +31,8 @@
 //! - **Waiters sleep** (the lock underneath is a [`Lock`]); no fairness is promised.
 //! - **Timeouts** never end early; a zero timeout is a single try.
 //! - **No poisoning**: an [`RLockGuard`] dropped during a panic releases its level.
+//! - **Memory ordering**: the final release happens-before the next owner's
+//!   acquire, as with any mutex.
 //!
 //! ```
 //! use sync_kit::RLock;
@@ -118,6 +120,16 @@ pub struct RLock {
 /// What [`RLock::release_save`] took away: the recursion depth to restore.
 ///
 /// Python's `_release_save()` state. Give it back to [`RLock::acquire_restore`].
+///
+/// ```
+/// let rlock = sync_kit::RLock::new();
+/// let _outer = rlock.lock();
+/// let _inner = rlock.lock();
+/// let state: sync_kit::RLockState = rlock.release_save().unwrap();
+/// assert_eq!(rlock.recursion_count(), 0);
+/// rlock.acquire_restore(state);
+/// assert_eq!(rlock.recursion_count(), 2);
+/// ```
 #[derive(Debug)]
 #[must_use = "the lock was released; acquire_restore gives the depth back"]
 pub struct RLockState {

@@ -23,13 +23,15 @@
 //! - Timeouts are [`Duration`]s; `acquire(False, timeout)` has no counterpart.
 //! - [`Semaphore::release`] cannot fail (Python's cannot either); `release_n(0)`
 //!   is an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error.
-//!   Python's integers never overflow: a release that would push the value past
-//!   `usize::MAX` is refused (`release_n` returns an error, `release` panics).
+//!   Python's integers never overflow; here the value is at most [`MAX_VALUE`]
+//!   (`usize::MAX / 2`): a larger starting value is capped, and a release past it
+//!   is refused (`release_n` returns an error, `release` panics).
 //!
 //! # Guarantees
 //!
-//! - **Fast path**: an uncontended acquire is one compare-and-swap on the counter;
-//!   a release is one atomic add plus one atomic read of the sleeper count.
+//! - **Fast path**: the value and a "somebody sleeps" bit share one atomic word,
+//!   so an uncontended acquire is one compare-and-swap and a release is one
+//!   compare-and-swap; the release takes a mutex only when a thread sleeps.
 //! - **Waiters sleep**; `release_n(n)` wakes at most `n` of them. The order in which
 //!   waiters get units is not promised (CPython's is FIFO, but does not promise it).
 //! - **Atomic bound**: a refused `BoundedSemaphore` release leaves the value as it
@@ -58,69 +60,60 @@ use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::{self, Condvar, Mutex};
 use crate::time::Deadline;
 
+/// The largest value a semaphore can hold: `usize::MAX / 2`. A larger starting
+/// value is capped to it; a release past it is refused.
+pub const MAX_VALUE: usize = usize::MAX >> 1;
+
+/// Bit 0 of `RawSemaphore::state`: some thread sleeps (or is about to) in
+/// `acquire`, so a release must wake it.
+const SLEEPERS: usize = 1;
+/// One unit of the semaphore's value in `RawSemaphore::state`.
+const UNIT: usize = 2;
+
 /// The counter and the sleeping room shared by both semaphore kinds.
 struct RawSemaphore {
-    value: AtomicUsize,
-    /// How many threads are inside the slow path of `acquire` (registered under
-    /// `room` before they last looked at `value`).
-    sleepers: AtomicUsize,
-    room: Mutex<()>,
+    /// `value * UNIT | SLEEPERS?`.
+    ///
+    /// | bits | meaning |
+    /// |---|---|
+    /// | 1.. | the value |
+    /// | 0 | `SLEEPERS`: set while `room`'s count is nonzero |
+    state: AtomicUsize,
+    /// How many threads are in the slow path of `acquire`.
+    room: Mutex<usize>,
     wakeup: Condvar,
 }
 
-// Implementation note: no lost wake-up. A sleeper registers (an RMW on
-// `sleepers`) and then reads `value` with an RMW; a releaser adds to `value`
-// (RMW) and then reads `sleepers` with an RMW. RMWs read the latest value in
-// each location's modification order, and all are AcqRel, so if the releaser's
-// read of `sleepers` misses the sleeper's registration, it was read *by* that
-// registration, which then happens-after the releaser's add: the sleeper sees
-// the new units. Otherwise the releaser takes `room`, which the sleeper holds
-// from registering until it waits, so its notify reaches the sleeper.
+// Implementation note: no lost wake-up, with one atomic word. The SLEEPERS bit
+// is set only by a compare-and-swap that also sees the value at 0, and only while
+// holding `room`; it is cleared, under `room`, when the last sleeper leaves. A
+// release is a single RMW on the same word: if it sees the bit, it takes `room`
+// (which a sleeper holds until it waits) and notifies; if it does not, the bit is
+// set later in the word's modification order, so that CAS sees the new units.
 impl RawSemaphore {
     fn new(value: usize) -> Self {
         RawSemaphore {
-            value: AtomicUsize::new(value),
-            sleepers: AtomicUsize::new(0),
-            room: Mutex::new(()),
+            state: AtomicUsize::new(value.min(MAX_VALUE) * UNIT),
+            room: Mutex::new(0),
             wakeup: Condvar::new(),
         }
     }
 
     #[inline]
     fn try_acquire(&self) -> bool {
-        let mut value = self.value.load(Ordering::Relaxed);
+        let mut state = self.state.load(Ordering::Relaxed);
         loop {
-            if value == 0 {
+            if state < UNIT {
                 return false;
             }
-            match self.value.compare_exchange_weak(
-                value,
-                value - 1,
+            match self.state.compare_exchange_weak(
+                state,
+                state - UNIT,
                 Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
                 Ok(_) => return true,
-                Err(now) => value = now,
-            }
-        }
-    }
-
-    /// Like `try_acquire`, but a value of 0 is confirmed by an RMW (see the
-    /// implementation note).
-    fn try_acquire_latest(&self) -> bool {
-        let mut value = self.value.fetch_add(0, Ordering::AcqRel);
-        loop {
-            if value == 0 {
-                return false;
-            }
-            match self.value.compare_exchange_weak(
-                value,
-                value - 1,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(_) => value = self.value.fetch_add(0, Ordering::AcqRel),
+                Err(now) => state = now,
             }
         }
     }
@@ -140,12 +133,34 @@ impl RawSemaphore {
             return false;
         }
         let mut room = sync::lock(&self.room);
-        self.sleepers.fetch_add(1, Ordering::AcqRel);
+        *room += 1;
         let acquired = loop {
-            // Try before checking the deadline, so that a waiter woken by a
-            // release just as its time runs out takes the unit it was woken for.
-            if self.try_acquire_latest() {
-                break true;
+            // Take a unit, or announce a sleeper while the value is 0. Trying
+            // before checking the deadline lets a waiter woken by a release just
+            // as its time runs out take the unit it was woken for.
+            let state = self.state.load(Ordering::Relaxed);
+            if state >= UNIT {
+                if self
+                    .state
+                    .compare_exchange(state, state - UNIT, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    break true;
+                }
+                continue;
+            }
+            if state & SLEEPERS == 0
+                && self
+                    .state
+                    .compare_exchange(
+                        state,
+                        state | SLEEPERS,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    )
+                    .is_err()
+            {
+                continue;
             }
             room = match deadline.remaining() {
                 None => sync::wait(&self.wakeup, room),
@@ -153,43 +168,44 @@ impl RawSemaphore {
                 Some(left) => sync::wait_timeout(&self.wakeup, room, left),
             };
         };
-        self.sleepers.fetch_sub(1, Ordering::AcqRel);
+        *room -= 1;
+        if *room == 0 {
+            self.state.fetch_and(!SLEEPERS, Ordering::Relaxed);
+        }
         drop(room);
         acquired
     }
 
-    /// Adds `n` units if `accept(value)` allows it, then wakes up to `n` sleepers.
+    /// Adds `n` units unless the value would pass `bound` (or [`MAX_VALUE`]), then
+    /// wakes up to `n` sleepers.
     fn release(&self, n: usize, bound: Option<usize>) -> Result<()> {
         if n == 0 {
             return Err(Error::invalid_argument("n must be one or more"));
         }
-        let added = self
-            .value
-            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |value| {
-                let new = value.checked_add(n)?;
-                match bound {
-                    Some(limit) if new > limit => None,
-                    _ => Some(new),
-                }
+        let limit = bound.unwrap_or(MAX_VALUE);
+        let updated = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |state| {
+                let value = (state / UNIT).checked_add(n).filter(|&v| v <= limit)?;
+                Some((value * UNIT) | (state & SLEEPERS))
             });
-        if added.is_err() {
-            return Err(match bound {
-                Some(_) => Error::too_many_releases(),
-                None => Error::invalid_argument("semaphore value would overflow usize"),
-            });
+        match updated {
+            Ok(before) if before & SLEEPERS != 0 => {
+                self.wake(n);
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(_) if bound.is_some() => Err(Error::too_many_releases()),
+            Err(_) => Err(Error::invalid_argument(format!(
+                "semaphore value would exceed {MAX_VALUE}"
+            ))),
         }
-        let sleepers = self.sleepers.fetch_add(0, Ordering::AcqRel);
-        if sleepers > 0 {
-            self.wake(n);
-        }
-        Ok(())
     }
 
     #[cold]
     fn wake(&self, n: usize) {
         let room = sync::lock(&self.room);
-        let sleepers = self.sleepers.load(Ordering::Relaxed);
-        if n >= sleepers {
+        if n >= *room {
             self.wakeup.notify_all();
         } else {
             for _ in 0..n {
@@ -200,7 +216,7 @@ impl RawSemaphore {
     }
 
     fn value(&self) -> usize {
-        self.value.load(Ordering::Relaxed)
+        self.state.load(Ordering::Relaxed) / UNIT
     }
 }
 
@@ -228,7 +244,8 @@ pub struct Semaphore {
 
 impl Semaphore {
     /// A semaphore whose counter starts at `value` (Python's `Semaphore(value)`;
-    /// Python's default is 1, see [`Default`]).
+    /// Python's default is 1, see [`Default`]). A value above [`MAX_VALUE`] is
+    /// capped to it.
     pub fn new(value: usize) -> Self {
         Semaphore {
             raw: RawSemaphore::new(value),
@@ -265,7 +282,7 @@ impl Semaphore {
     ///
     /// # Panics
     ///
-    /// If the value is already `usize::MAX` (Python's integers cannot overflow;
+    /// If the value is already [`MAX_VALUE`] (Python's integers cannot overflow;
     /// use [`Semaphore::release_n`] to get an error instead).
     #[inline]
     pub fn release(&self) {
@@ -279,7 +296,7 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument):
-    /// `n must be one or more` when `n == 0`, or an overflow of `usize`; the value
+    /// `n must be one or more` when `n == 0`, or a value past [`MAX_VALUE`]; the value
     /// is unchanged.
     pub fn release_n(&self, n: usize) -> Result<()> {
         self.raw.release(n, None)
@@ -303,7 +320,7 @@ impl Semaphore {
 
     /// Like [`Semaphore::try_acquire`], returning a guard on success.
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
-        self.raw.try_acquire().then_some(SemaphoreGuard {
+        self.raw.try_acquire().then(|| SemaphoreGuard {
             raw: &self.raw,
             bound: None,
         })
@@ -353,11 +370,11 @@ pub struct BoundedSemaphore {
 
 impl BoundedSemaphore {
     /// A semaphore starting at, and never above, `value`
-    /// (Python's `BoundedSemaphore(value)`).
+    /// (Python's `BoundedSemaphore(value)`), capped to [`MAX_VALUE`].
     pub fn new(value: usize) -> Self {
         BoundedSemaphore {
             raw: RawSemaphore::new(value),
-            initial: value,
+            initial: value.min(MAX_VALUE),
         }
     }
 
@@ -426,7 +443,7 @@ impl BoundedSemaphore {
 
     /// Like [`BoundedSemaphore::try_acquire`], returning a guard on success.
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
-        self.raw.try_acquire().then_some(SemaphoreGuard {
+        self.raw.try_acquire().then(|| SemaphoreGuard {
             raw: &self.raw,
             bound: Some(self.initial),
         })
@@ -505,6 +522,18 @@ mod tests {
     }
 
     #[test]
+    fn failed_try_guard_gives_nothing_back() {
+        let s = Semaphore::new(1);
+        let _unit = s.guard();
+        assert!(s.try_guard().is_none());
+        assert_eq!(s.value(), 0);
+        let b = BoundedSemaphore::new(1);
+        let _unit = b.guard();
+        assert!(b.try_guard().is_none());
+        assert_eq!(b.value(), 0);
+    }
+
+    #[test]
     fn release_zero_is_refused() {
         let s = Semaphore::new(0);
         let err = s.release_n(0).unwrap_err();
@@ -515,8 +544,12 @@ mod tests {
     #[test]
     fn overflow_is_an_error_not_a_wrap() {
         let s = Semaphore::new(usize::MAX);
+        assert_eq!(s.value(), MAX_VALUE);
         assert!(s.release_n(1).is_err());
-        assert_eq!(s.value(), usize::MAX);
+        assert_eq!(s.value(), MAX_VALUE);
+        let s = Semaphore::new(0);
+        assert!(s.release_n(usize::MAX).is_err());
+        assert_eq!(s.value(), 0);
     }
 
     #[test]
