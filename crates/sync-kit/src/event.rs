@@ -68,8 +68,9 @@ use crate::time::Deadline;
 pub struct Event {
     /// The flag. Written only with `generation` locked; read anywhere.
     flag: AtomicBool,
-    /// Bumped by every `set` that sets an unset flag.
-    generation: Mutex<u64>,
+    /// Bumped by every `set` that sets an unset flag, with the count of
+    /// sleeping waiters.
+    generation: Mutex<Generation>,
     wakeup: Condvar,
 }
 
@@ -78,7 +79,7 @@ impl Event {
     pub fn new() -> Self {
         Event {
             flag: AtomicBool::new(false),
-            generation: Mutex::new(0),
+            generation: Mutex::new(Generation::default()),
             wakeup: Condvar::new(),
         }
     }
@@ -100,9 +101,17 @@ impl Event {
     #[cold]
     fn set_slow(&self) {
         let mut generation = sync::lock(&self.generation);
-        if !self.flag.load(Ordering::Relaxed) {
-            self.flag.store(true, Ordering::Release);
-            *generation = generation.wrapping_add(1);
+        if self.flag.load(Ordering::Relaxed) {
+            return;
+        }
+        self.flag.store(true, Ordering::Release);
+        generation.number = generation.number.wrapping_add(1);
+        let sleepers = generation.sleepers;
+        // Notify after unlocking, so woken waiters do not block on the mutex;
+        // a waiter counted in `sleepers` is already inside its wait, so the
+        // notification cannot be lost. No sleepers: no system call.
+        drop(generation);
+        if sleepers > 0 {
             self.wakeup.notify_all();
         }
     }
@@ -137,18 +146,30 @@ impl Event {
         if self.flag.load(Ordering::Relaxed) {
             return true;
         }
-        let started = *generation;
+        let started = generation.number;
         loop {
-            if *generation != started {
+            if generation.number != started {
                 return true;
             }
-            generation = match deadline.remaining() {
+            let left = deadline.remaining();
+            if left.is_some_and(|left| left.is_zero()) {
+                return false;
+            }
+            generation.sleepers += 1;
+            generation = match left {
                 None => sync::wait(&self.wakeup, generation),
-                Some(left) if left.is_zero() => return false,
                 Some(left) => sync::wait_timeout(&self.wakeup, generation, left),
             };
+            generation.sleepers -= 1;
         }
     }
+}
+
+/// The state behind `Event`'s mutex.
+#[derive(Debug, Default)]
+struct Generation {
+    number: u64,
+    sleepers: usize,
 }
 
 impl Default for Event {

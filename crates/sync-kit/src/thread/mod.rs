@@ -121,6 +121,8 @@ struct Status {
     /// Set by the thread itself once it knows its OS id; `None` inside means the
     /// platform has none to give.
     native_id: Option<Option<u64>>,
+    /// Threads asleep on `changed`.
+    waiters: usize,
 }
 
 /// A thread object: create it, then [`start`](Thread::start) it.
@@ -267,6 +269,7 @@ impl Thread {
                 status: Mutex::new(Status {
                     state,
                     native_id: None,
+                    waiters: 0,
                 }),
                 changed: Condvar::new(),
                 os_handle: Mutex::new(None),
@@ -329,20 +332,10 @@ impl Thread {
     /// `start` and on platforms without one. Right after `start` this waits the
     /// short moment until the new thread has reported it.
     pub fn native_id(&self) -> Option<u64> {
-        let mut status = lock(&self.inner.status);
-        loop {
-            if let Some(native) = status.native_id {
-                return native;
-            }
-            if status.state == State::Initial {
-                return None;
-            }
-            status = self
-                .inner
-                .changed
-                .wait(status)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
+        let status = self.wait_for_status(Deadline::NEVER, |status| {
+            status.native_id.is_some() || status.state == State::Initial
+        });
+        status.native_id.flatten()
     }
 
     /// True from `start` until the thread's body has returned (or panicked).
@@ -412,25 +405,61 @@ impl Thread {
                 std::thread::yield_now();
             }
         }
+        drop(self.wait_for_status(Deadline::NEVER, |_| {
+            self.inner.running.load(Ordering::Acquire)
+        }));
+    }
+
+    /// Waits on `changed` until `done` holds or the deadline passes; returns
+    /// the status, locked. Counts itself in `waiters` while asleep, so the
+    /// thread itself pays for a wake-up only when someone waits.
+    fn wait_for_status(
+        &self,
+        deadline: Deadline,
+        done: impl Fn(&Status) -> bool,
+    ) -> MutexGuard<'_, Status> {
         let mut status = lock(&self.inner.status);
-        while !self.inner.running.load(Ordering::Acquire) {
-            status = self
-                .inner
-                .changed
-                .wait(status)
-                .unwrap_or_else(PoisonError::into_inner);
+        while !done(&status) {
+            let left = deadline.remaining();
+            if left.is_some_and(|left| left.is_zero()) {
+                break;
+            }
+            status.waiters += 1;
+            status = match left {
+                None => self.inner.changed.wait(status),
+                Some(left) => self
+                    .inner
+                    .changed
+                    .wait_timeout(status, left.min(Duration::from_secs(86_400)))
+                    .map(|(guard, _)| guard)
+                    .map_err(|poisoned| PoisonError::new(poisoned.into_inner().0)),
+            }
+            .unwrap_or_else(PoisonError::into_inner);
+            status.waiters -= 1;
+        }
+        status
+    }
+
+    /// Wakes the threads in [`wait_for_status`](Self::wait_for_status), if any,
+    /// after releasing the lock so they do not wake into a held mutex.
+    fn notify_status(&self, status: MutexGuard<'_, Status>) {
+        let anyone = status.waiters > 0;
+        drop(status);
+        if anyone {
+            self.inner.changed.notify_all();
         }
     }
 
     /// Runs on the new OS thread: the body, then the bookkeeping of its end.
     fn bootstrap(self, ident: u64) {
         registry::install_current(self.clone(), ident);
+        let native = native_id::current();
         {
             let mut status = lock(&self.inner.status);
             self.inner.running.store(true, Ordering::Release);
-            status.native_id = Some(native_id::current());
+            status.native_id = Some(native);
+            self.notify_status(status);
         }
-        self.inner.changed.notify_all();
         let body = lock(&self.inner.body).take();
         if let Some(mut body) = body {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));
@@ -446,8 +475,9 @@ impl Thread {
     }
 
     fn mark_stopped(&self) {
-        lock(&self.inner.status).state = State::Stopped;
-        self.inner.changed.notify_all();
+        let mut status = lock(&self.inner.status);
+        status.state = State::Stopped;
+        self.notify_status(status);
     }
 
     fn check_joinable(&self) -> Result<()> {
@@ -497,20 +527,7 @@ impl Thread {
 
     fn wait_stopped(&self, deadline: Deadline) -> Result<()> {
         self.check_joinable()?;
-        let mut status = lock(&self.inner.status);
-        while status.state != State::Stopped {
-            status = match deadline.remaining() {
-                None => self.inner.changed.wait(status),
-                Some(left) if left.is_zero() => break,
-                Some(left) => self
-                    .inner
-                    .changed
-                    .wait_timeout(status, left.min(Duration::from_secs(86_400)))
-                    .map(|(guard, _)| guard)
-                    .map_err(|poisoned| PoisonError::new(poisoned.into_inner().0)),
-            }
-            .unwrap_or_else(PoisonError::into_inner);
-        }
+        drop(self.wait_for_status(deadline, |status| status.state == State::Stopped));
         Ok(())
     }
 
