@@ -115,6 +115,53 @@ impl RoundTrip for StdPingPong {
     }
 }
 
+/// Diagnostic: [`EventPingPong`]'s protocol on hand-rolled std events (a
+/// [`Mutex<bool>`] and a [`Condvar`] each; `set` notifies all), to separate
+/// the cost of the two-event protocol from the cost of sync-kit's `Event`.
+#[derive(Default)]
+pub struct StdEventPingPong {
+    ping: StdEvent,
+    pong: StdEvent,
+}
+
+/// A hand-rolled std event (see [`StdEventPingPong`]).
+#[derive(Default)]
+struct StdEvent {
+    flag: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl StdEvent {
+    fn set(&self) {
+        *self.flag.lock().unwrap() = true;
+        self.changed.notify_all();
+    }
+    fn clear(&self) {
+        *self.flag.lock().unwrap() = false;
+    }
+    fn wait(&self) {
+        let mut flag = self.flag.lock().unwrap();
+        while !*flag {
+            flag = self.changed.wait(flag).unwrap();
+        }
+    }
+}
+
+impl RoundTrip for StdEventPingPong {
+    fn ping(&self) {
+        self.ping.set();
+        self.pong.wait();
+        self.pong.clear();
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        self.ping.wait();
+        self.ping.clear();
+        let quit = stop.load(Ordering::Acquire);
+        self.pong.set();
+        quit
+    }
+}
+
 /// sync-kit: one [`Condition`] (over its default `RLock`, like Python's
 /// `Condition()`) and a "whose turn" flag it guards; `notify(1)` each way.
 #[derive(Default)]
@@ -161,6 +208,7 @@ mod tests {
     fn every_protocol_completes() {
         exercise(EventPingPong::default());
         exercise(StdPingPong::default());
+        exercise(StdEventPingPong::default());
         exercise(ConditionHandoff::default());
     }
 }

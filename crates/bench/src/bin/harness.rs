@@ -8,8 +8,9 @@
 //! Every figure is the median of many samples; within a measurement the
 //! variants are interleaved sample by sample (see [`bench::measure`]), so load
 //! from other processes hits them alike. `--quick` takes few samples (a smoke
-//! test, not a measurement). Progress goes to stderr; the JSON goes to `FILE`
-//! (default: stdout).
+//! test, not a measurement); `--only SECTION` runs one section (`uncontended`,
+//! `cross`, `contended`, `threads`). Progress goes to stderr; the JSON goes to
+//! `FILE` (default: stdout).
 
 use std::fmt::Write as _;
 use std::sync::Mutex;
@@ -19,7 +20,9 @@ use bench::contended::{Counter, LockCounter, ParkingLotCounter, StdCounter, Wind
 use bench::crowd::{ConditionBroadcast, Crowd, StdBroadcast, Waiters};
 use bench::measure::{self, interleave, looped, median};
 use bench::ops;
-use bench::pingpong::{ConditionHandoff, EventPingPong, Partner, StdPingPong};
+use bench::pingpong::{
+    ConditionHandoff, EventPingPong, Partner, RoundTrip, StdEventPingPong, StdPingPong,
+};
 use sync_kit::{Event, Lock, RLock, Semaphore};
 
 /// How many samples of what size.
@@ -45,8 +48,8 @@ struct Plan {
 const FULL: Plan = Plan {
     rounds: 31,
     batch: Duration::from_millis(4),
-    cross_rounds: 31,
-    round_trips: 100,
+    cross_rounds: 41,
+    round_trips: 200,
     starts: 20,
     windows: 7,
     window: Duration::from_millis(200),
@@ -87,13 +90,17 @@ struct Fairness {
 fn main() {
     let mut plan = &FULL;
     let mut out = None;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => plan = &QUICK,
             "--out" => out = Some(args.next().expect("--out needs a file")),
+            "--only" => only = Some(args.next().expect("--only needs a section")),
             other => {
-                eprintln!("usage: harness [--quick] [--out FILE]  (unknown argument {other:?})");
+                eprintln!(
+                    "usage: harness [--quick] [--out FILE] [--only uncontended|cross|contended|threads]  (unknown argument {other:?})"
+                );
                 std::process::exit(2);
             }
         }
@@ -102,10 +109,19 @@ fn main() {
     let mut rows = Vec::new();
     let mut fairness = Vec::new();
 
-    uncontended(plan, &mut rows);
-    cross_thread(plan, &mut rows);
-    contention(plan, &mut rows, &mut fairness);
-    threads(plan, &mut rows);
+    let run = |section: &str| only.as_deref().is_none_or(|o| o == section);
+    if run("uncontended") {
+        uncontended(plan, &mut rows);
+    }
+    if run("cross") {
+        cross_thread(plan, &mut rows);
+    }
+    if run("contended") {
+        contention(plan, &mut rows, &mut fairness);
+    }
+    if run("threads") {
+        threads(plan, &mut rows);
+    }
 
     let json = to_json(&rows, &fairness, started.elapsed());
     match out {
@@ -224,36 +240,31 @@ fn uncontended(plan: &Plan, rows: &mut Vec<Row>) {
     ));
 }
 
-/// Median ns per round trip of each partner (a [`looped`] runner), samples
-/// interleaved.
-fn round_trips(plan: &Plan, partners: &mut [&mut dyn FnMut(u64) -> f64]) -> Vec<f64> {
-    let n = plan.round_trips;
-    for f in partners.iter_mut() {
-        f(n); // warm-up
+/// One round-trip sample: a fresh partner thread (so that where the
+/// scheduler puts the two threads varies from sample to sample instead of
+/// biasing one variant for the whole run), a short warm-up, then `n` timed
+/// round trips. Returns ns per round trip.
+fn round_trip_sample<T: RoundTrip + Default>(n: u64) -> f64 {
+    let partner = Partner::start(T::default());
+    for _ in 0..n / 10 + 1 {
+        partner.round_trip();
     }
-    let mut samples = vec![Vec::new(); partners.len()];
-    for round in 0..plan.cross_rounds {
-        for k in 0..partners.len() {
-            let i = (round + k) % partners.len();
-            samples[i].push(partners[i](n));
-        }
-    }
-    samples.iter().map(|s| median(s)).collect()
+    measure::ns_per_call(n, || partner.round_trip())
 }
 
 fn cross_thread(plan: &Plan, rows: &mut Vec<Row>) {
     progress("Event ping-pong, Condition handoff");
-    let event = Partner::start(EventPingPong::default());
-    let cond = Partner::start(ConditionHandoff::default());
-    let std = Partner::start(StdPingPong::default());
-    let got = round_trips(
-        plan,
+    let n = plan.round_trips;
+    let samples = interleave(
+        plan.cross_rounds,
         &mut [
-            &mut looped(|| event.round_trip()),
-            &mut looped(|| cond.round_trip()),
-            &mut looped(|| std.round_trip()),
+            &mut || round_trip_sample::<EventPingPong>(n),
+            &mut || round_trip_sample::<ConditionHandoff>(n),
+            &mut || round_trip_sample::<StdPingPong>(n),
+            &mut || round_trip_sample::<StdEventPingPong>(n),
         ],
     );
+    let got: Vec<f64> = samples.iter().map(|s| median(s)).collect();
     let baseline = "std Mutex+Condvar ping-pong";
     rows.push(row(
         "event_pingpong",
@@ -262,6 +273,14 @@ fn cross_thread(plan: &Plan, rows: &mut Vec<Row>) {
         got[0],
         baseline,
         got[2],
+    ));
+    rows.push(row(
+        "event_pingpong_std_events",
+        "event_pingpong",
+        "Event ping-pong round trip (2 threads)",
+        got[0],
+        "std Mutex<bool>+Condvar events, same protocol",
+        got[3],
     ));
     rows.push(row(
         "condition_handoff",
