@@ -26,13 +26,13 @@ def log(what):
 
 class Plan:
     def __init__(self, quick):
-        self.rounds = 3 if quick else 15
+        self.rounds = 3 if quick else 21
         self.batch_ns = 1_000_000 if quick else 4_000_000
         self.round_trips = 20 if quick else 100
         self.starts = 5 if quick else 20
         self.window_s = 0.03 if quick else 0.2
-        self.windows = 1 if quick else 3
-        self.broadcasts = 2 if quick else 5
+        self.windows = 1 if quick else 5
+        self.broadcasts = 2 if quick else 7
 
 
 def per_call(fn, n):

@@ -152,8 +152,12 @@ impl Broadcast for StdBroadcast {
         }
     }
     fn broadcast(&self, generation: u64) {
-        *self.generation.lock().unwrap() = generation;
+        // Notified with the lock held, as Python's Condition requires (and as
+        // the sync-kit variant does), so both run the same protocol.
+        let mut guard = self.generation.lock().unwrap();
+        *guard = generation;
         self.changed.notify_all();
+        drop(guard);
     }
 }
 

@@ -46,14 +46,14 @@ struct Plan {
 }
 
 const FULL: Plan = Plan {
-    rounds: 31,
+    rounds: 41,
     batch: Duration::from_millis(4),
     cross_rounds: 41,
     round_trips: 200,
     starts: 20,
-    windows: 7,
+    windows: 9,
     window: Duration::from_millis(200),
-    broadcasts: 9,
+    broadcasts: 11,
 };
 
 const QUICK: Plan = Plan {
