@@ -46,8 +46,8 @@ struct Plan {
 }
 
 const FULL: Plan = Plan {
-    rounds: 41,
-    batch: Duration::from_millis(4),
+    rounds: 101,
+    batch: Duration::from_millis(1),
     cross_rounds: 41,
     round_trips: 200,
     starts: 20,
