@@ -91,7 +91,7 @@ impl Gate {
 }
 
 /// The generation that tells the waiters to exit.
-const STOP: u64 = u64::MAX;
+pub const STOP: u64 = u64::MAX;
 
 /// A condition variable that `n` threads wait on, generation after generation.
 pub trait Broadcast: Send + Sync + 'static {
