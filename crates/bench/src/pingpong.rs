@@ -1,0 +1,214 @@
+//! Round trips between two threads: the caller signals a partner thread and
+//! waits for its answer. One round trip is two cross-thread wake-ups.
+//!
+//! [`Partner`] keeps the other thread alive between samples, so a sample times
+//! only round trips, never a thread start.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use sync_kit::{Condition, Event};
+
+/// One side of a two-thread protocol.
+pub trait RoundTrip: Send + Sync + 'static {
+    /// Caller's side: signal the partner, wait for its answer.
+    fn ping(&self);
+    /// Partner's side: wait for a signal, read `stop` (after receiving the
+    /// signal, before answering it, so the last ping is always answered), answer,
+    /// and return what `stop` said.
+    fn serve(&self, stop: &AtomicBool) -> bool;
+}
+
+/// A [`RoundTrip`] with its partner thread running [`RoundTrip::serve`] in a
+/// loop. Dropping it stops and joins the partner.
+pub struct Partner<T: RoundTrip> {
+    shared: Arc<T>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl<T: RoundTrip> Partner<T> {
+    /// Starts the partner thread.
+    pub fn start(shared: T) -> Self {
+        let shared = Arc::new(shared);
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (shared, stop) = (Arc::clone(&shared), Arc::clone(&stop));
+            std::thread::spawn(move || while !shared.serve(&stop) {})
+        };
+        Partner {
+            shared,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// One round trip.
+    #[inline]
+    pub fn round_trip(&self) {
+        self.shared.ping();
+    }
+}
+
+impl<T: RoundTrip> Drop for Partner<T> {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        // The partner reads `stop` on receiving this last ping, then answers it.
+        self.shared.ping();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// sync-kit: two [`Event`]s, as a Python program would write it
+/// (`ping.set(); pong.wait(); pong.clear()` against
+/// `ping.wait(); ping.clear(); pong.set()`).
+#[derive(Default)]
+pub struct EventPingPong {
+    ping: Event,
+    pong: Event,
+}
+
+impl RoundTrip for EventPingPong {
+    fn ping(&self) {
+        self.ping.set();
+        self.pong.wait();
+        self.pong.clear();
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        self.ping.wait();
+        self.ping.clear();
+        let quit = stop.load(Ordering::Acquire);
+        self.pong.set();
+        quit
+    }
+}
+
+/// Baseline: the classic std ping-pong, one [`Mutex<bool>`] ("whose turn")
+/// and one [`Condvar`], `notify_one` each way.
+#[derive(Default)]
+pub struct StdPingPong {
+    partners_turn: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl RoundTrip for StdPingPong {
+    fn ping(&self) {
+        let mut turn = self.partners_turn.lock().unwrap();
+        *turn = true;
+        self.changed.notify_one();
+        while *turn {
+            turn = self.changed.wait(turn).unwrap();
+        }
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        let mut turn = self.partners_turn.lock().unwrap();
+        while !*turn {
+            turn = self.changed.wait(turn).unwrap();
+        }
+        let quit = stop.load(Ordering::Acquire);
+        *turn = false;
+        self.changed.notify_one();
+        quit
+    }
+}
+
+/// Diagnostic: [`EventPingPong`]'s protocol on hand-rolled std events (a
+/// [`Mutex<bool>`] and a [`Condvar`] each; `set` notifies all), to separate
+/// the cost of the two-event protocol from the cost of sync-kit's `Event`.
+#[derive(Default)]
+pub struct StdEventPingPong {
+    ping: StdEvent,
+    pong: StdEvent,
+}
+
+/// A hand-rolled std event (see [`StdEventPingPong`]).
+#[derive(Default)]
+struct StdEvent {
+    flag: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl StdEvent {
+    fn set(&self) {
+        *self.flag.lock().unwrap() = true;
+        self.changed.notify_all();
+    }
+    fn clear(&self) {
+        *self.flag.lock().unwrap() = false;
+    }
+    fn wait(&self) {
+        let mut flag = self.flag.lock().unwrap();
+        while !*flag {
+            flag = self.changed.wait(flag).unwrap();
+        }
+    }
+}
+
+impl RoundTrip for StdEventPingPong {
+    fn ping(&self) {
+        self.ping.set();
+        self.pong.wait();
+        self.pong.clear();
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        self.ping.wait();
+        self.ping.clear();
+        let quit = stop.load(Ordering::Acquire);
+        self.pong.set();
+        quit
+    }
+}
+
+/// sync-kit: one [`Condition`] (over its default `RLock`, like Python's
+/// `Condition()`) and a "whose turn" flag it guards; `notify(1)` each way.
+#[derive(Default)]
+pub struct ConditionHandoff {
+    cond: Condition,
+    // Only read and written while holding `cond`; an atomic because sync-kit's
+    // Condition guards no data.
+    partners_turn: AtomicBool,
+}
+
+impl RoundTrip for ConditionHandoff {
+    fn ping(&self) {
+        let _guard = self.cond.lock();
+        self.partners_turn.store(true, Ordering::Relaxed);
+        self.cond.notify(1).unwrap();
+        while self.partners_turn.load(Ordering::Relaxed) {
+            self.cond.wait().unwrap();
+        }
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        let _guard = self.cond.lock();
+        while !self.partners_turn.load(Ordering::Relaxed) {
+            self.cond.wait().unwrap();
+        }
+        let quit = stop.load(Ordering::Acquire);
+        self.partners_turn.store(false, Ordering::Relaxed);
+        self.cond.notify(1).unwrap();
+        quit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise<T: RoundTrip>(shared: T) {
+        let partner = Partner::start(shared);
+        for _ in 0..100 {
+            partner.round_trip();
+        }
+    }
+
+    #[test]
+    fn every_protocol_completes() {
+        exercise(EventPingPong::default());
+        exercise(StdPingPong::default());
+        exercise(StdEventPingPong::default());
+        exercise(ConditionHandoff::default());
+    }
+}
