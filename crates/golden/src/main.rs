@@ -29,8 +29,10 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             Ok(true)
         }
-        Some(other) => Err(BadInput(format!("unknown command `{other}`\n{USAGE}"))),
-        None => Err(BadInput(format!("no command\n{USAGE}"))),
+        Some(other) => Err(BadInput(format!(
+            "unknown command `{other}` (see `golden --help`)"
+        ))),
+        None => Err(BadInput(format!("no command (see `golden --help`)"))),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -52,7 +54,9 @@ fn read_spec(path: &Path) -> Result<Spec, BadInput> {
 
 fn check(args: &[String]) -> Result<bool, BadInput> {
     let [expected, actual] = args else {
-        return Err(BadInput(format!("`check` takes two files\n{USAGE}")));
+        return Err(BadInput(format!(
+            "`check` takes two files (see `golden --help`)"
+        )));
     };
     let spec = read_spec(Path::new(expected))?;
     let bytes = if actual == "-" {
@@ -122,14 +126,18 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
             "--bin" => bin = Some(PathBuf::from(value("--bin")?)),
             "--spec" => spec_path = Some(PathBuf::from(value("--spec")?)),
             flag if flag.starts_with('-') => {
-                return Err(BadInput(format!("unknown option `{flag}`\n{USAGE}")));
+                return Err(BadInput(format!(
+                    "unknown option `{flag}` (see `golden --help`)"
+                )));
             }
             n if name.is_none() => name = Some(n.to_owned()),
             extra => return Err(BadInput(format!("unexpected argument `{extra}`"))),
         }
     }
     let Some(name) = name else {
-        return Err(BadInput(format!("`run` needs an example name\n{USAGE}")));
+        return Err(BadInput(format!(
+            "`run` needs an example name (see `golden --help`)"
+        )));
     };
     let cwd =
         std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;

@@ -402,9 +402,16 @@ impl Parser {
         place: &str,
     ) -> SpecError {
         let mut e = self.err(n, 1, format!("unknown directive `%{word}` in the {place}"));
-        if let Some(s) = did_you_mean(word, here) {
+        if there.contains(&word) {
+            let other = if place == "header" {
+                "body (after `%%`)"
+            } else {
+                "header (before `%%`)"
+            };
+            e.hint = Some(format!("that directive belongs in the {other}"));
+        } else if let Some(s) = did_you_mean(word, here) {
             e.hint = Some(format!("did you mean `%{s}`?"));
-        } else if there.contains(&word) || did_you_mean(word, there).is_some() {
+        } else if did_you_mean(word, there).is_some() {
             let other = if place == "header" {
                 "body (after `%%`)"
             } else {
