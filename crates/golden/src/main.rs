@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         Some(other) => Err(BadInput(format!(
             "unknown command `{other}` (see `golden --help`)"
         ))),
-        None => Err(BadInput(format!("no command (see `golden --help`)"))),
+        None => Err(BadInput("no command (see `golden --help`)".to_owned())),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -54,9 +54,9 @@ fn read_spec(path: &Path) -> Result<Spec, BadInput> {
 
 fn check(args: &[String]) -> Result<bool, BadInput> {
     let [expected, actual] = args else {
-        return Err(BadInput(format!(
-            "`check` takes two files (see `golden --help`)"
-        )));
+        return Err(BadInput(
+            "`check` takes two files (see `golden --help`)".to_owned(),
+        ));
     };
     let spec = read_spec(Path::new(expected))?;
     let bytes = if actual == "-" {
@@ -135,9 +135,9 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
         }
     }
     let Some(name) = name else {
-        return Err(BadInput(format!(
-            "`run` needs an example name (see `golden --help`)"
-        )));
+        return Err(BadInput(
+            "`run` needs an example name (see `golden --help`)".to_owned(),
+        ));
     };
     let cwd =
         std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
