@@ -16,13 +16,20 @@
 //! each (class, shape) pair is compared once, so a million lines from a thousand
 //! threads cost one pass.
 
+use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::keys::KeyFinder;
 use crate::matching::{Flow, hopcroft_karp};
 use crate::pattern::{Bind, SELF_MARK, Seg, Template, matches};
 use crate::report::{DiffLine, Failure};
 use crate::seq::{Count, seq_match};
-use crate::spec::{Block, Kind, Spec, key_span};
+use crate::spec::{Block, Kind, Spec};
 use crate::tokens::{bag_diff, tokens};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// Up to this many distinct reference threads, each is compared with all actual
+/// threads in one sequential pass over the output; beyond, pair by pair.
+const SWEEP_CLASSES: usize = 8;
 
 /// How many complete assignments the search may try before giving up.
 const LEAF_BUDGET: usize = 20_000;
@@ -31,12 +38,15 @@ const LEAF_BUDGET: usize = 20_000;
 pub(crate) struct Actual<'a> {
     pub(crate) lines: Vec<&'a str>,
     keys: Vec<Option<AKey<'a>>>,
+    /// Every keyed line with its key column replaced by `SELF_MARK pad SELF_MARK`,
+    /// back to back (one allocation for all lines).
+    shapes: String,
 }
 
 struct AKey<'a> {
     key: &'a str,
-    /// The line with its key column replaced by `SELF_MARK pad SELF_MARK`.
-    shape: String,
+    /// Byte range of this line's shape in `Actual::shapes`.
+    shape: (usize, usize),
     len: usize,
 }
 
@@ -50,31 +60,51 @@ impl<'a> Actual<'a> {
         while lines.last().is_some_and(|l| l.is_empty()) {
             lines.pop();
         }
-        let shapes = spec.blocks.iter().any(|b| b.kind == Kind::Interleave);
+        let want_shapes = spec.blocks.iter().any(|b| b.kind == Kind::Interleave);
+        let mut finder = spec.key.as_ref().map(KeyFinder::new);
+        let mut shapes = String::with_capacity(if want_shapes {
+            text.len() + 4 * lines.len()
+        } else {
+            0
+        });
         let keys = lines
             .iter()
             .map(|line| {
-                let key = spec.key.as_ref()?;
-                let s = key_span(key, line)?;
-                let shape = if shapes {
-                    format!(
-                        "{}{SELF_MARK}{}{SELF_MARK}{}",
-                        &line[..s.start],
-                        s.pad_end - s.end,
-                        &line[s.pad_end..]
-                    )
-                } else {
-                    String::new()
-                };
+                let s = finder.as_mut()?.span(line)?;
+                let from = shapes.len();
+                if want_shapes {
+                    shapes.push_str(&line[..s.start]);
+                    shapes.push(SELF_MARK);
+                    push_number(&mut shapes, s.pad_end - s.end);
+                    shapes.push(SELF_MARK);
+                    shapes.push_str(&line[s.pad_end..]);
+                }
+                let key = &line[s.start..s.end];
                 Some(AKey {
-                    key: &line[s.start..s.end],
-                    shape,
-                    len: line[s.start..s.end].chars().count(),
+                    key,
+                    shape: (from, shapes.len()),
+                    len: key.chars().count(),
                 })
             })
             .collect();
-        Actual { lines, keys }
+        Actual {
+            lines,
+            keys,
+            shapes,
+        }
     }
+
+    /// The shape of keyed line `j` (empty for unkeyed lines).
+    fn shape(&self, j: usize) -> &str {
+        self.keys[j]
+            .as_ref()
+            .map_or("", |k| &self.shapes[k.shape.0..k.shape.1])
+    }
+}
+
+fn push_number(out: &mut String, n: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
 }
 
 /// One reference thread of an interleave block.
@@ -107,11 +137,64 @@ struct Proj<'a> {
     lines: Vec<Vec<usize>>,
     shape: Vec<u32>,
     unkeyed: Vec<usize>,
-    index: HashMap<&'a str, usize>,
-    compat: HashMap<(usize, u32), Compat>,
+    index: FxHashMap<&'a str, usize>,
+    /// For each line of the segment, its thread (`u32::MAX`: no key).
+    line_key: Vec<u32>,
+    compat: FxHashMap<(usize, u32), Compat>,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CompatKind {
+    No,
+    Yes,
+    Loose,
+}
+
+/// What an interleave block says about one reference class: the actual shapes it
+/// is compatible with, the values of variables in its messages, and whether some
+/// compatibility is only loose (values then unconstrained).
+type ClassDomains = (Vec<u32>, BTreeMap<u32, Rc<Vec<u32>>>, bool);
+
+/// State of the depth-first search over assignments.
+struct Search {
+    order: Vec<usize>,
+    domains: Vec<Rc<Vec<u32>>>,
+    suggested: Vec<Option<u32>>,
+    assign: Vec<Option<u32>>,
+    used: FxHashSet<(u32, u32)>,
+    leaves: usize,
+    best: Option<(usize, Vec<Option<u32>>)>,
+    sigma: Vec<Option<String>>,
+}
+
+/// Sorted intersection.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+impl Compat {
+    fn kind(&self) -> CompatKind {
+        match self {
+            Compat::No => CompatKind::No,
+            Compat::Yes(_) => CompatKind::Yes,
+            Compat::Loose => CompatKind::Loose,
+        }
+    }
+}
+
 enum Compat {
     No,
     /// Matches, with these bindings of variables other than the key's own.
@@ -138,6 +221,8 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
     }
     let (found, best) = c.search();
     if found {
+        drop(c);
+        drop(actual);
         return Verdict { failure: None };
     }
     Verdict {
@@ -150,14 +235,16 @@ struct Checker<'s, 'a> {
     actual: &'a Actual<'a>,
     plans: Vec<Option<Plan>>,
     classes: Vec<Class>,
-    projs: HashMap<(usize, usize, usize), Proj<'a>>,
-    leaf_memo: HashMap<(usize, usize, usize), bool>,
+    projs: FxHashMap<(usize, usize, usize), Proj<'a>>,
+    leaf_memo: FxHashMap<(usize, usize, usize), bool>,
+    values: Vec<String>,
+    value_ids: FxHashMap<String, u32>,
 }
 
 impl<'s, 'a> Checker<'s, 'a> {
     fn new(spec: &'s Spec, actual: &'a Actual<'a>) -> Self {
         let mut classes = Vec::new();
-        let mut class_index: HashMap<Vec<(u32, Count)>, usize> = HashMap::new();
+        let mut class_index: FxHashMap<Vec<(u32, Count)>, usize> = FxHashMap::default();
         let plans = spec
             .blocks
             .iter()
@@ -166,8 +253,10 @@ impl<'s, 'a> Checker<'s, 'a> {
                     return None;
                 }
                 let mut threads: Vec<RefThread> = Vec::new();
-                let mut by_key: HashMap<&str, usize> = HashMap::new();
+                let mut sigs: Vec<Vec<(u32, Count)>> = Vec::new();
+                let mut by_key: FxHashMap<&str, usize> = FxHashMap::default();
                 let mut unkeyed = Vec::new();
+                // One pass in file order (the items of a thread are far apart).
                 for (i, item) in b.items.iter().enumerate() {
                     match &item.key {
                         Some(k) => {
@@ -178,37 +267,31 @@ impl<'s, 'a> Checker<'s, 'a> {
                                     items: Vec::new(),
                                     class: 0,
                                 });
+                                sigs.push(Vec::new());
                                 threads.len() - 1
                             });
                             threads[t].items.push(i);
+                            sigs[t].push((k.abs_tpl, (item.min, item.max)));
                         }
                         None => unkeyed.push(i),
                     }
                 }
-                for t in &mut threads {
-                    let sig: Vec<(u32, Count)> = t
-                        .items
-                        .iter()
-                        .map(|&i| {
-                            let it = &b.items[i];
-                            (
-                                it.key.as_ref().map_or(it.tpl, |k| k.abs_tpl),
-                                (it.min, it.max),
-                            )
-                        })
-                        .collect();
-                    t.class = *class_index.entry(sig.clone()).or_insert_with(|| {
-                        let counts: Vec<Count> = sig.iter().map(|s| s.1).collect();
-                        classes.push(Class {
-                            tpls: sig.iter().map(|s| s.0).collect(),
-                            exact: counts.iter().all(|c| *c == (1, Some(1))),
-                            slots: sig.iter().any(|s| spec.templates[s.0 as usize].has_slots()),
-                            min: counts.iter().map(|c| c.0).sum(),
-                            max: counts.iter().try_fold(0usize, |a, c| c.1.map(|m| a + m)),
-                            counts,
-                        });
-                        classes.len() - 1
+                for (t, sig) in threads.iter_mut().zip(sigs) {
+                    if let Some(&c) = class_index.get(&sig) {
+                        t.class = c;
+                        continue;
+                    }
+                    let counts: Vec<Count> = sig.iter().map(|s| s.1).collect();
+                    classes.push(Class {
+                        tpls: sig.iter().map(|s| s.0).collect(),
+                        exact: counts.iter().all(|c| *c == (1, Some(1))),
+                        slots: sig.iter().any(|s| spec.templates[s.0 as usize].has_slots()),
+                        min: counts.iter().map(|c| c.0).sum(),
+                        max: counts.iter().try_fold(0usize, |a, c| c.1.map(|m| a + m)),
+                        counts,
                     });
+                    t.class = classes.len() - 1;
+                    class_index.insert(sig, t.class);
                 }
                 Some(Plan { threads, unkeyed })
             })
@@ -218,8 +301,10 @@ impl<'s, 'a> Checker<'s, 'a> {
             actual,
             plans,
             classes,
-            projs: HashMap::new(),
-            leaf_memo: HashMap::new(),
+            projs: FxHashMap::default(),
+            leaf_memo: FxHashMap::default(),
+            values: Vec::new(),
+            value_ids: FxHashMap::default(),
         }
     }
 
@@ -229,162 +314,145 @@ impl<'s, 'a> Checker<'s, 'a> {
 
     // ----- the search over assignments -----
 
+    /// The id of a candidate value.
+    fn value_id(&mut self, v: &str) -> u32 {
+        if let Some(&id) = self.value_ids.get(v) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(v.to_owned());
+        self.value_ids.insert(v.to_owned(), id);
+        id
+    }
+
     /// Returns whether some assignment matches, and the assignment to report.
     fn search(&mut self) -> (bool, Vec<Option<String>>) {
         let nvars = self.spec.vars.len();
         let mut domains = self.domains();
         // A variable with no candidate at all: no assignment can match. Fall back
         // to every value its regex finds, only to show a plausible mapping.
-        let hopeless = domains.iter().any(Vec::is_empty);
+        let hopeless = domains.iter().any(|d| d.is_empty());
         if hopeless {
             for (v, d) in domains.iter_mut().enumerate() {
                 if d.is_empty() {
-                    *d = self.values_in_output(v);
+                    *d = Rc::new(self.values_in_output(v));
                 }
             }
         }
         // Suggested values: a maximum matching per identity class.
-        let mut suggested: Vec<Option<String>> = vec![None; nvars];
-        let mut by_class: HashMap<Option<u32>, Vec<usize>> = HashMap::new();
+        let mut suggested: Vec<Option<u32>> = vec![None; nvars];
+        let mut by_class: BTreeMap<Option<u32>, Vec<usize>> = BTreeMap::new();
         for (v, var) in self.spec.vars.iter().enumerate() {
             by_class.entry(var.class).or_default().push(v);
         }
         for (class, vars) in &by_class {
             if class.is_none() {
                 for &v in vars {
-                    suggested[v] = domains[v].first().cloned();
+                    suggested[v] = domains[v].first().copied();
                 }
                 continue;
             }
-            let mut values: Vec<&String> = Vec::new();
-            let mut index: HashMap<&String, u32> = HashMap::new();
-            let adj: Vec<Vec<u32>> = vars
-                .iter()
-                .map(|&v| {
-                    domains[v]
-                        .iter()
-                        .map(|val| {
-                            *index.entry(val).or_insert_with(|| {
-                                values.push(val);
-                                (values.len() - 1) as u32
-                            })
-                        })
-                        .collect()
-                })
-                .collect();
-            let m = hopcroft_karp(values.len(), &adj);
+            let adj: Vec<Vec<u32>> = vars.iter().map(|&v| domains[v].to_vec()).collect();
+            let m = hopcroft_karp(self.values.len(), &adj);
             for (k, &v) in vars.iter().enumerate() {
-                suggested[v] = m[k].map(|r| values[r as usize].clone());
+                suggested[v] = m[k];
             }
+        }
+        let to_sigma = |values: &[String], a: &[Option<u32>]| -> Vec<Option<String>> {
+            a.iter()
+                .map(|x| x.map(|i| values[i as usize].clone()))
+                .collect()
+        };
+        if hopeless {
+            return (false, to_sigma(&self.values, &suggested));
         }
         // Depth-first search, most constrained variable first, suggested value first.
         let mut order: Vec<usize> = (0..nvars).collect();
         order.sort_by_key(|&v| (domains[v].len(), v));
-        let choices: Vec<Vec<String>> = (0..nvars)
-            .map(|v| {
-                let mut c = domains[v].clone();
-                if let Some(s) = &suggested[v] {
-                    if let Some(p) = c.iter().position(|x| x == s) {
-                        let first = c.remove(p);
-                        c.insert(0, first);
-                    }
-                }
-                c
-            })
-            .collect();
-        if hopeless {
-            return (false, suggested);
-        }
-        let mut assign: Vec<Option<String>> = vec![None; nvars];
-        let mut used: HashSet<(u32, String)> = HashSet::new();
-        let mut leaves = 0;
-        let mut best: Option<(usize, Vec<Option<String>>)> = None;
-        let found = self.dfs(
-            0,
-            &order,
-            &choices,
-            &mut assign,
-            &mut used,
-            &mut leaves,
-            &mut best,
-        );
+        let mut st = Search {
+            order,
+            domains,
+            suggested,
+            assign: vec![None; nvars],
+            used: FxHashSet::default(),
+            leaves: 0,
+            best: None,
+            sigma: Vec::new(),
+        };
+        let found = self.dfs(0, &mut st);
         if found {
-            return (true, assign);
+            return (true, st.sigma);
         }
-        (false, best.map(|b| b.1).unwrap_or(suggested))
+        match st.best {
+            Some((_, a)) => (false, to_sigma(&self.values, &a)),
+            None => (false, to_sigma(&self.values, &st.suggested)),
+        }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn dfs(
-        &mut self,
-        depth: usize,
-        order: &[usize],
-        choices: &[Vec<String>],
-        assign: &mut Vec<Option<String>>,
-        used: &mut HashSet<(u32, String)>,
-        leaves: &mut usize,
-        best: &mut Option<(usize, Vec<Option<String>>)>,
-    ) -> bool {
-        if *leaves >= LEAF_BUDGET {
+    fn dfs(&mut self, depth: usize, st: &mut Search) -> bool {
+        if st.leaves >= LEAF_BUDGET {
             return false;
         }
-        if depth == order.len() {
-            *leaves += 1;
+        if depth == st.order.len() {
+            st.leaves += 1;
             self.leaf_memo.clear();
-            let (ok, reached) = self.leaf(assign);
-            if !ok && best.as_ref().is_none_or(|b| reached > b.0) {
-                *best = Some((reached, assign.clone()));
+            let sigma: Vec<Option<String>> = st
+                .assign
+                .iter()
+                .map(|x| x.map(|i| self.values[i as usize].clone()))
+                .collect();
+            let (ok, reached) = self.leaf(&sigma);
+            if ok {
+                st.sigma = sigma;
+            } else if st.best.as_ref().is_none_or(|b| reached > b.0) {
+                st.best = Some((reached, st.assign.clone()));
             }
             return ok;
         }
-        let v = order[depth];
+        let v = st.order[depth];
         let class = self.spec.vars[v].class;
+        let domain = Rc::clone(&st.domains[v]);
+        let first = st.suggested[v];
+        let candidates = first
+            .into_iter()
+            .chain(domain.iter().copied().filter(|x| Some(*x) != first));
         let mut tried = false;
-        for val in &choices[v] {
+        for val in candidates {
             if let Some(c) = class {
-                if used.contains(&(c, val.clone())) {
+                if !st.used.insert((c, val)) {
                     continue;
                 }
-                used.insert((c, val.clone()));
             }
             tried = true;
-            assign[v] = Some(val.clone());
-            let ok = self.dfs(depth + 1, order, choices, assign, used, leaves, best);
+            st.assign[v] = Some(val);
+            let ok = self.dfs(depth + 1, st);
             if let Some(c) = class {
-                used.remove(&(c, val.clone()));
+                st.used.remove(&(c, val));
             }
             if ok {
                 return true;
             }
-            if *leaves >= LEAF_BUDGET {
+            if st.leaves >= LEAF_BUDGET {
                 break;
             }
         }
-        assign[v] = None;
+        st.assign[v] = None;
         if !tried {
             // No value left: evaluate anyway so the report has something to show.
-            return self.dfs(depth + 1, order, choices, assign, used, leaves, best);
+            return self.dfs(depth + 1, st);
         }
         false
     }
 
-    /// Candidate values of every variable.
-    fn domains(&mut self) -> Vec<Vec<String>> {
+    /// Candidate values (ids) of every variable, sorted.
+    fn domains(&mut self) -> Vec<Rc<Vec<u32>>> {
         let nvars = self.spec.vars.len();
-        let mut dom: Vec<Option<BTreeSet<String>>> = vec![None; nvars];
-        let narrow = |dom: &mut Vec<Option<BTreeSet<String>>>, v: u32, vals: BTreeSet<String>| {
-            let d = &mut dom[v as usize];
-            *d = Some(match d.take() {
-                None => vals,
-                Some(old) => old.intersection(&vals).cloned().collect(),
-            });
-        };
+        let mut dom: Vec<Option<Rc<Vec<u32>>>> = vec![None; nvars];
         let n = self.actual.lines.len();
         let mut start = Some(0usize);
         let nblocks = self.spec.blocks.len();
         for b in 0..nblocks {
-            let block = &self.spec.blocks[b];
-            let (min, max) = block.size_range();
+            let (min, max) = self.spec.blocks[b].size_range();
             let end = match start {
                 Some(s) if max == Some(min) => Some(s + min),
                 Some(_) if b + 1 == nblocks => Some(n),
@@ -393,132 +461,235 @@ impl<'s, 'a> Checker<'s, 'a> {
             if let (Some(s), Some(e)) = (start, end) {
                 if e <= n {
                     for (v, vals) in self.block_domains(b, s, e) {
-                        narrow(&mut dom, v, vals);
+                        let d = &mut dom[v as usize];
+                        *d = Some(match d.take() {
+                            None => vals,
+                            Some(old) if Rc::ptr_eq(&old, &vals) => old,
+                            Some(old) => Rc::new(intersect(&old, &vals)),
+                        });
                     }
                 }
             }
             start = end;
         }
         (0..nvars)
-            .map(|v| match &dom[v] {
-                Some(d) => d.iter().cloned().collect(),
-                None => self.values_in_output(v),
+            .map(|v| match dom[v].take() {
+                Some(d) => d,
+                None => Rc::new(self.values_in_output(v)),
             })
             .collect()
     }
 
-    /// Every distinct value of variable `v`'s regex in the output.
-    fn values_in_output(&self, v: usize) -> Vec<String> {
-        let mut seen = HashSet::new();
+    /// Every distinct value of variable `v`'s regex in the output, as sorted ids.
+    fn values_in_output(&mut self, v: usize) -> Vec<u32> {
         let mut out = Vec::new();
-        for line in &self.actual.lines {
+        let actual = self.actual;
+        for line in &actual.lines {
             for m in self.spec.vars[v].find.find_iter(line) {
-                if !m.is_empty() && seen.insert(m.as_str()) {
-                    out.push(m.as_str().to_owned());
+                if !m.is_empty() {
+                    out.push(self.value_id(m.as_str()));
                 }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Constraints one block puts on variables, given its segment `s..e`.
+    fn block_domains(&mut self, b: usize, s: usize, e: usize) -> Vec<(u32, Rc<Vec<u32>>)> {
+        let spec = self.spec;
+        let block = &spec.blocks[b];
+        let mut out = Vec::new();
+        match block.kind {
+            Kind::Tokens => {}
+            Kind::Ordered | Kind::Unordered => {
+                let lines: Vec<usize> = (s..e).collect();
+                self.per_line_domains(b, 0..block.items.len(), &lines, &mut out);
+            }
+            Kind::Interleave => {
+                self.ensure_proj(b, s, e);
+                self.interleave_domains(b, s, e, &mut out);
+                let lines = self.projs[&(b, s, e)].unkeyed.clone();
+                let unkeyed = self.plans[b].as_ref().expect("plan").unkeyed.clone();
+                self.per_line_domains(b, unkeyed.into_iter(), &lines, &mut out);
             }
         }
         out
     }
 
-    /// Constraints one block puts on variables, given its segment `s..e`.
-    fn block_domains(&mut self, b: usize, s: usize, e: usize) -> Vec<(u32, BTreeSet<String>)> {
+    /// For each item with variables: the values they take in lines that match it.
+    fn per_line_domains(
+        &mut self,
+        b: usize,
+        items: impl Iterator<Item = usize>,
+        lines: &[usize],
+        out: &mut Vec<(u32, Rc<Vec<u32>>)>,
+    ) {
         let spec = self.spec;
-        let block = &spec.blocks[b];
         let cx = spec.cx();
-        let mut out = Vec::new();
-        if block.kind == Kind::Tokens {
-            return out;
-        }
-        let per_line = |items: &mut dyn Iterator<Item = usize>,
-                        lines: &[usize],
-                        out: &mut Vec<(u32, BTreeSet<String>)>| {
-            for i in items {
-                let t = &spec.templates[block.items[i].tpl as usize];
-                if !t.has_slots() {
-                    continue;
-                }
-                let mut vals: HashMap<u32, BTreeSet<String>> =
-                    t.vars().map(|v| (v, BTreeSet::new())).collect();
-                for &j in lines {
-                    let mut bind = Bind::binding();
-                    if matches(t, self.actual.lines[j], &cx, &mut bind) {
-                        for (v, val) in bind.local {
-                            vals.entry(v).or_default().insert(val);
-                        }
+        for i in items {
+            let t = &spec.templates[spec.blocks[b].items[i].tpl as usize];
+            if !t.has_slots() {
+                continue;
+            }
+            let mut vals: BTreeMap<u32, Vec<u32>> = t.vars().map(|v| (v, Vec::new())).collect();
+            for &j in lines {
+                let mut bind = Bind::binding();
+                if matches(t, self.actual.lines[j], &cx, &mut bind) {
+                    for (v, val) in bind.local {
+                        let id = self.value_id(&val);
+                        vals.entry(v).or_default().push(id);
                     }
                 }
-                out.extend(vals);
             }
-        };
-        if block.kind != Kind::Interleave {
-            let lines: Vec<usize> = (s..e).collect();
-            per_line(&mut (0..block.items.len()), &lines, &mut out);
-            return out;
+            for (v, mut ids) in vals {
+                ids.sort_unstable();
+                ids.dedup();
+                out.push((v, Rc::new(ids)));
+            }
         }
-        self.ensure_proj(b, s, e);
+    }
+
+    /// Domains from an interleave block: a reference thread can only be an actual
+    /// thread whose key matches its key and whose lines match its lines.
+    fn interleave_domains(
+        &mut self,
+        b: usize,
+        s: usize,
+        e: usize,
+        out: &mut Vec<(u32, Rc<Vec<u32>>)>,
+    ) {
+        let spec = self.spec;
+        let block = &spec.blocks[b];
         let plan = self.plans[b]
             .as_ref()
             .expect("interleave blocks have a plan");
-        let nkeys = self.projs[&(b, s, e)].keys.len();
-        let threads: Vec<(usize, BTreeSet<u32>)> = plan
+        let threads: Vec<(usize, u32, BTreeSet<u32>)> = plan
             .threads
             .iter()
-            .map(|thread| {
-                let mut vars: BTreeSet<u32> =
-                    spec.templates[thread.key_tpl as usize].vars().collect();
-                for &i in &thread.items {
+            .map(|t| {
+                let mut vars: BTreeSet<u32> = spec.templates[t.key_tpl as usize].vars().collect();
+                for &i in &t.items {
                     vars.extend(spec.templates[block.items[i].tpl as usize].vars());
                 }
-                (thread.class, vars)
+                (t.class, t.key_tpl, vars)
             })
             .collect();
-        let unkeyed = plan.unkeyed.clone();
-        for (t, (class, vars)) in threads.into_iter().enumerate() {
+        let nclasses = threads.iter().map(|t| t.0).collect::<BTreeSet<_>>().len();
+        let proj_keys = self.projs[&(b, s, e)].keys.len();
+        let mut shape_members: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for ak in 0..proj_keys {
+            shape_members
+                .entry(self.projs[&(b, s, e)].shape[ak])
+                .or_default()
+                .push(ak);
+        }
+        // Per class: compatible shapes, and values of message variables.
+        let mut class_cache: FxHashMap<usize, ClassDomains> = FxHashMap::default();
+        // Per (class, regex of a one-slot key): value ids of matching keys.
+        let mut own_cache: FxHashMap<(usize, u32), Rc<Vec<u32>>> = FxHashMap::default();
+        for (t, (class, key_tpl, vars)) in threads.into_iter().enumerate() {
             if vars.is_empty() {
                 continue;
             }
-            let mut vals: HashMap<u32, BTreeSet<String>> = HashMap::new();
-            let mut free: HashSet<u32> = HashSet::new();
-            for ak in 0..nkeys {
-                let Some(kb) = self.key_match(b, s, e, t, ak) else {
-                    continue;
-                };
-                match self.compat(b, s, e, class, ak) {
-                    Compat::No => {}
-                    Compat::Yes(more) => {
-                        let mut all = kb;
-                        let mut consistent = true;
-                        for (v, val) in more {
-                            match all.iter().find(|(w, _)| *w == v) {
-                                Some((_, old)) if *old != val => consistent = false,
-                                Some(_) => {}
-                                None => all.push((v, val)),
-                            }
+            #[allow(clippy::map_entry)] // the entry cannot be held across `self.compat`
+            if !class_cache.contains_key(&class) {
+                if self.classes[class].exact && nclasses <= SWEEP_CLASSES {
+                    self.sweep(b, s, e, class);
+                }
+                let mut ok_shapes = Vec::new();
+                let mut vals: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+                let mut loose = false;
+                for (&shape, members) in &shape_members {
+                    match self.compat(b, s, e, class, members[0]) {
+                        CompatKind::No => {}
+                        CompatKind::Loose => {
+                            loose = true;
+                            ok_shapes.push(shape);
                         }
-                        if consistent {
-                            for (v, val) in all {
-                                vals.entry(v).or_default().insert(val);
+                        CompatKind::Yes => {
+                            ok_shapes.push(shape);
+                            let binds = self.compat_binds(b, s, e, class, members[0]).to_vec();
+                            for (v, val) in binds {
+                                let id = self.value_id(&val);
+                                vals.entry(v).or_default().push(id);
                             }
                         }
                     }
-                    Compat::Loose => {
-                        for (v, val) in &kb {
-                            vals.entry(*v).or_default().insert(val.clone());
+                }
+                let vals = vals
+                    .into_iter()
+                    .map(|(v, mut ids)| {
+                        ids.sort_unstable();
+                        ids.dedup();
+                        (v, Rc::new(ids))
+                    })
+                    .collect();
+                class_cache.insert(class, (ok_shapes, vals, loose));
+            }
+            let (ok_shapes, msg_vals, loose) = &class_cache[&class];
+            let kt = &spec.templates[key_tpl as usize];
+            let mut constrained: BTreeSet<u32> = BTreeSet::new();
+            match kt.segs.as_slice() {
+                [Seg::Slot(own)] => {
+                    let re_id = spec.var_regex[*own as usize];
+                    let ids = match own_cache.get(&(class, re_id)) {
+                        Some(ids) => Rc::clone(ids),
+                        None => {
+                            let re = &spec.regexes.anchored[re_id as usize];
+                            let mut ids = Vec::new();
+                            for shape in ok_shapes {
+                                for &ak in &shape_members[shape] {
+                                    let key = self.projs[&(b, s, e)].keys[ak];
+                                    if re.is_match(key) {
+                                        ids.push(self.value_id(key));
+                                    }
+                                }
+                            }
+                            ids.sort_unstable();
+                            ids.dedup();
+                            let ids = Rc::new(ids);
+                            own_cache.insert((class, re_id), Rc::clone(&ids));
+                            ids
                         }
-                        free.extend(vars.iter().filter(|v| !kb.iter().any(|(w, _)| w == *v)));
+                    };
+                    out.push((*own, ids));
+                    constrained.insert(*own);
+                }
+                [Seg::Lit(_)] => {}
+                _ => {
+                    // A key with regexes or several labels: compare with every thread.
+                    let mut vals: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+                    for shape in ok_shapes {
+                        for &ak in &shape_members[shape] {
+                            if let Some(kb) = self.key_match(b, s, e, t, ak) {
+                                for (v, val) in kb {
+                                    let id = self.value_id(&val);
+                                    vals.entry(v).or_default().push(id);
+                                }
+                            }
+                        }
+                    }
+                    for v in kt.vars() {
+                        let mut ids = vals.remove(&v).unwrap_or_default();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        out.push((v, Rc::new(ids)));
+                        constrained.insert(v);
                     }
                 }
             }
-            for v in vars {
-                if !free.contains(&v) {
-                    out.push((v, vals.remove(&v).unwrap_or_default()));
+            if !*loose {
+                for v in vars.iter().filter(|v| !constrained.contains(v)) {
+                    let ids = msg_vals
+                        .get(v)
+                        .cloned()
+                        .unwrap_or_else(|| Rc::new(Vec::new()));
+                    out.push((*v, ids));
                 }
             }
         }
-        let lines = self.projs[&(b, s, e)].unkeyed.clone();
-        per_line(&mut unkeyed.into_iter(), &lines, &mut out);
-        out
     }
 
     // ----- one assignment -----
@@ -701,18 +872,19 @@ impl<'s, 'a> Checker<'s, 'a> {
     ) -> bool {
         let class = self.plans[b].as_ref().expect("plan").threads[t].class;
         match self.compat(b, s, e, class, ak) {
-            Compat::No => false,
-            Compat::Yes(binds) => binds
+            CompatKind::No => false,
+            CompatKind::Yes => self
+                .compat_binds(b, s, e, class, ak)
                 .iter()
                 .all(|(v, val)| sigma[*v as usize].as_deref() == Some(val.as_str())),
-            Compat::Loose => {
+            CompatKind::Loose => {
                 let proj = &self.projs[&(b, s, e)];
                 let c = &self.classes[class];
                 let cx = self.spec.cx();
                 let lines = &proj.lines[ak];
                 let self_len = proj.lens[ak];
                 seq_match(&c.counts, lines.len(), |i, j| {
-                    let shape = &self.actual.keys[lines[j]].as_ref().expect("keyed").shape;
+                    let shape = self.actual.shape(lines[j]);
                     let mut bind = Bind::fixed(sigma);
                     bind.self_len = self_len;
                     matches(
@@ -751,23 +923,34 @@ impl<'s, 'a> Checker<'s, 'a> {
         matches(kt, key, &self.spec.cx(), &mut bind).then_some(bind.local)
     }
 
-    fn compat(&mut self, b: usize, s: usize, e: usize, class: usize, ak: usize) -> Compat {
+    /// Bindings of a compatible (class, thread) pair; empty unless `compat` said Yes.
+    fn compat_binds(
+        &self,
+        b: usize,
+        s: usize,
+        e: usize,
+        class: usize,
+        ak: usize,
+    ) -> &[(u32, String)] {
+        let proj = &self.projs[&(b, s, e)];
+        match proj.compat.get(&(class, proj.shape[ak])) {
+            Some(Compat::Yes(binds)) => binds,
+            _ => &[],
+        }
+    }
+
+    fn compat(&mut self, b: usize, s: usize, e: usize, class: usize, ak: usize) -> CompatKind {
         let proj = self.projs.get(&(b, s, e)).expect("projection");
         let shape = proj.shape[ak];
         if let Some(c) = proj.compat.get(&(class, shape)) {
-            return c.clone();
+            return c.kind();
         }
         let c = &self.classes[class];
         let lines = &proj.lines[ak];
         let self_len = proj.lens[ak];
         let cx = self.spec.cx();
-        let shape_of = |j: usize| {
-            self.actual.keys[lines[j]]
-                .as_ref()
-                .expect("keyed")
-                .shape
-                .as_str()
-        };
+        let actual = self.actual;
+        let shape_of = |j: usize| actual.shape(lines[j]);
         let result = if lines.len() < c.min || c.max.is_some_and(|m| lines.len() > m) {
             Compat::No
         } else if c.exact {
@@ -804,21 +987,27 @@ impl<'s, 'a> Checker<'s, 'a> {
                 (true, true) => Compat::Loose,
             }
         };
+        let kind = result.kind();
         let proj = self.projs.get_mut(&(b, s, e)).expect("projection");
-        proj.compat.insert((class, shape), result.clone());
-        result
+        proj.compat.insert((class, shape), result);
+        kind
     }
 
     fn ensure_proj(&mut self, b: usize, s: usize, e: usize) {
+        use std::hash::{Hash, Hasher};
         if self.projs.contains_key(&(b, s, e)) {
             return;
         }
         let mut keys: Vec<&'a str> = Vec::new();
         let mut lens = Vec::new();
         let mut lines: Vec<Vec<usize>> = Vec::new();
+        let mut hashes: Vec<crate::fxhash::FxHasher> = Vec::new();
         let mut unkeyed = Vec::new();
-        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        let mut line_key = Vec::with_capacity(e - s);
+        let mut index: FxHashMap<&'a str, usize> = FxHashMap::default();
         let actual: &'a Actual<'a> = self.actual;
+        // One pass in output order: each thread's lines, and a running hash of
+        // its shape lines (threads with equal hashes are compared in full below).
         for j in s..e {
             match &actual.keys[j] {
                 Some(k) => {
@@ -826,24 +1015,41 @@ impl<'s, 'a> Checker<'s, 'a> {
                         keys.push(k.key);
                         lens.push(k.len);
                         lines.push(Vec::new());
+                        hashes.push(crate::fxhash::FxHasher::default());
                         keys.len() - 1
                     });
                     lines[id].push(j);
+                    actual.shape(j).hash(&mut hashes[id]);
+                    line_key.push(id as u32);
                 }
-                None => unkeyed.push(j),
+                None => {
+                    unkeyed.push(j);
+                    line_key.push(u32::MAX);
+                }
             }
         }
-        let mut shapes: HashMap<(usize, Vec<&str>), u32> = HashMap::new();
-        let shape = (0..keys.len())
-            .map(|k| {
-                let sig: Vec<&str> = lines[k]
+        let mut buckets: FxHashMap<(usize, usize, u64), Vec<usize>> = FxHashMap::default();
+        let mut shape: Vec<u32> = Vec::with_capacity(keys.len());
+        let mut next = 0u32;
+        for k in 0..keys.len() {
+            let bucket = buckets
+                .entry((lens[k], lines[k].len(), hashes[k].finish()))
+                .or_default();
+            let same = bucket.iter().copied().find(|&other| {
+                lines[other]
                     .iter()
-                    .map(|&j| actual.keys[j].as_ref().map_or("", |a| a.shape.as_str()))
-                    .collect();
-                let next = shapes.len() as u32;
-                *shapes.entry((lens[k], sig)).or_insert(next)
-            })
-            .collect();
+                    .zip(&lines[k])
+                    .all(|(&x, &y)| actual.shape(x) == actual.shape(y))
+            });
+            match same {
+                Some(other) => shape.push(shape[other]),
+                None => {
+                    bucket.push(k);
+                    shape.push(next);
+                    next += 1;
+                }
+            }
+        }
         self.projs.insert(
             (b, s, e),
             Proj {
@@ -853,9 +1059,58 @@ impl<'s, 'a> Checker<'s, 'a> {
                 shape,
                 unkeyed,
                 index,
-                compat: HashMap::new(),
+                line_key,
+                compat: FxHashMap::default(),
             },
         );
+    }
+
+    /// Compare class `class` with every actual thread of the segment in one pass
+    /// over the output (in output order, so memory is read sequentially).
+    fn sweep(&mut self, b: usize, s: usize, e: usize, class: usize) {
+        let proj = self.projs.get(&(b, s, e)).expect("projection");
+        let c = &self.classes[class];
+        let nkeys = proj.keys.len();
+        let cx = self.spec.cx();
+        let mut alive: Vec<bool> = (0..nkeys)
+            .map(|k| {
+                !proj.compat.contains_key(&(class, proj.shape[k]))
+                    && proj.lines[k].len() == c.tpls.len()
+            })
+            .collect();
+        let mut pos = vec![0usize; nkeys];
+        let mut binds: Vec<Vec<(u32, String)>> = vec![Vec::new(); nkeys];
+        for (off, &k) in proj.line_key.iter().enumerate() {
+            if k == u32::MAX || !alive[k as usize] {
+                continue;
+            }
+            let k = k as usize;
+            let mut bind = Bind::binding();
+            bind.local = std::mem::take(&mut binds[k]);
+            bind.self_len = proj.lens[k];
+            let t = &self.spec.templates[c.tpls[pos[k]] as usize];
+            if matches(t, self.actual.shape(s + off), &cx, &mut bind) {
+                binds[k] = bind.local;
+                pos[k] += 1;
+            } else {
+                alive[k] = false;
+            }
+        }
+        let results: Vec<(u32, Compat)> = (0..nkeys)
+            .filter(|&k| !proj.compat.contains_key(&(class, proj.shape[k])))
+            .map(|k| {
+                let r = if alive[k] {
+                    Compat::Yes(std::mem::take(&mut binds[k]))
+                } else {
+                    Compat::No
+                };
+                (proj.shape[k], r)
+            })
+            .collect();
+        let proj = self.projs.get_mut(&(b, s, e)).expect("projection");
+        for (shape, r) in results {
+            proj.compat.entry((class, shape)).or_insert(r);
+        }
     }
 
     // ----- diagnosis -----
@@ -1058,7 +1313,7 @@ fn unordered(
     let cx = spec.cx();
     // Group identical lines and identical patterns: the flow network stays small.
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    let mut gi: HashMap<&str, usize> = HashMap::new();
+    let mut gi: FxHashMap<&str, usize> = FxHashMap::default();
     for (j, l) in lines.iter().enumerate() {
         let g = *gi.entry(l).or_insert_with(|| {
             groups.push((l, Vec::new()));
@@ -1067,7 +1322,7 @@ fn unordered(
         groups[g].1.push(j);
     }
     let mut pats: Vec<Pattern> = Vec::new();
-    let mut pi: HashMap<u32, usize> = HashMap::new();
+    let mut pi: FxHashMap<u32, usize> = FxHashMap::default();
     for (i, it) in block.items.iter().enumerate() {
         let p = *pi.entry(it.tpl).or_insert_with(|| {
             pats.push((it.tpl, 0, Some(0), Vec::new()));

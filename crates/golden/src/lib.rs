@@ -214,6 +214,8 @@
 
 mod check;
 mod error;
+mod fxhash;
+mod keys;
 mod matching;
 mod pattern;
 mod report;

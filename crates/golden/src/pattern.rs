@@ -7,8 +7,8 @@
 //! the line between segments (backtracking over spans, linear per attempt thanks to
 //! the `regex` crate).
 
+use crate::fxhash::FxHashMap;
 use regex::Regex;
-use std::collections::HashMap;
 
 /// Marker that stands for "this thread's own key" in a key-abstracted line.
 pub(crate) const SELF_MARK: char = '\u{1}';
@@ -57,7 +57,7 @@ impl Template {
 pub(crate) struct Regexes {
     pub(crate) anchored: Vec<Regex>,
     pub(crate) source: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl Regexes {
@@ -174,12 +174,9 @@ fn go(segs: &[Seg], line: &str, pos: usize, col: usize, cx: &Cx<'_>, b: &mut Bin
         }
         Seg::Re(id) => {
             let re = &cx.regexes.anchored[*id as usize];
-            for end in candidate_ends(rest, line, pos) {
-                if re.is_match(&line[pos..end]) && go(rest, line, end, col, cx, b) {
-                    return true;
-                }
-            }
-            false
+            any_end(rest, line, pos, |end| {
+                re.is_match(&line[pos..end]) && go(rest, line, end, col, cx, b)
+            })
         }
         Seg::Slot(var) => match b.lookup(*var) {
             Lookup::Value(v) => {
@@ -189,10 +186,10 @@ fn go(segs: &[Seg], line: &str, pos: usize, col: usize, cx: &Cx<'_>, b: &mut Bin
             Lookup::Missing => false,
             Lookup::Unbound => {
                 let re = &cx.regexes.anchored[cx.var_regex[*var as usize] as usize];
-                for end in candidate_ends(rest, line, pos) {
+                any_end(rest, line, pos, |end| {
                     let span = &line[pos..end];
                     if span.is_empty() || !re.is_match(span) {
-                        continue;
+                        return false;
                     }
                     b.local.push((*var, span.to_owned()));
                     let mark = b.local.len();
@@ -200,24 +197,22 @@ fn go(segs: &[Seg], line: &str, pos: usize, col: usize, cx: &Cx<'_>, b: &mut Bin
                         return true;
                     }
                     b.local.truncate(mark - 1);
-                }
-                false
+                    false
+                })
             }
         },
     }
 }
 
-/// Where a variable-length segment may end, given what follows it.
-fn candidate_ends(rest: &[Seg], line: &str, pos: usize) -> Vec<usize> {
+/// Try `f` on every place a variable-length segment may end, given what follows
+/// it; true as soon as one succeeds.
+fn any_end(rest: &[Seg], line: &str, pos: usize, mut f: impl FnMut(usize) -> bool) -> bool {
     match rest.first() {
-        None => vec![line.len()],
-        Some(Seg::Lit(next)) => line[pos..]
-            .match_indices(&**next)
-            .map(|(i, _)| pos + i)
-            .collect(),
+        None => f(line.len()),
+        Some(Seg::Lit(next)) => line[pos..].match_indices(&**next).any(|(i, _)| f(pos + i)),
         Some(_) => (pos..=line.len())
             .filter(|i| line.is_char_boundary(*i))
-            .collect(),
+            .any(f),
     }
 }
 

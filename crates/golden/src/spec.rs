@@ -5,9 +5,13 @@
 //! regexes, declarations that never apply to the body. Nothing is silently ignored.
 
 use crate::error::{SpecError, did_you_mean};
+use crate::fxhash::FxHashMap;
+use crate::keys::KeyFinder;
 use crate::pattern::{Regexes, Seg, Template};
 use regex::Regex;
-use std::collections::HashMap;
+
+/// Most distinct line pieces whose compiled form is remembered.
+const PIECE_CACHE_LIMIT: usize = 1 << 16;
 
 const HEADER_DIRECTIVES: &[&str] = &["key", "ident", "redact", "forbid", "exit"];
 const BODY_DIRECTIVES: &[&str] = &[
@@ -141,6 +145,7 @@ pub(crate) struct Ident {
 #[derive(Debug, Clone)]
 struct Redact {
     find: Regex,
+    id: u32,
     source: String,
     line: usize,
     used: bool,
@@ -184,39 +189,10 @@ impl Spec {
     }
 }
 
-/// Where the key column of a line is: `[start, end)` is the trimmed key, `pad_end`
-/// the end of the spaces after it (byte offsets).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct KeySpan {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) pad_end: usize,
-}
-
-/// Find the key column of `line` with the key regex (capture group 1, trimmed).
-pub(crate) fn key_span(key: &Regex, line: &str) -> Option<KeySpan> {
-    let group = key.captures(line)?.get(1)?;
-    let raw = group.as_str();
-    let start = group.start() + (raw.len() - raw.trim_start().len());
-    let end = group.end() - (raw.len() - raw.trim_end().len());
-    if start >= end {
-        return None;
-    }
-    let pad_end = end
-        + line.as_bytes()[end..]
-            .iter()
-            .take_while(|c| **c == b' ')
-            .count();
-    Some(KeySpan {
-        start,
-        end,
-        pad_end,
-    })
-}
-
 struct Parser {
     file: String,
     key: Option<Regex>,
+    key_finder: Option<KeyFinder>,
     key_line: usize,
     idents: Vec<Ident>,
     redacts: Vec<Redact>,
@@ -224,12 +200,13 @@ struct Parser {
     exit: Option<i32>,
     regexes: Regexes,
     templates: Vec<Template>,
-    template_index: HashMap<Template, u32>,
+    template_index: FxHashMap<u64, Vec<u32>>,
     vars: Vec<Var>,
-    var_index: HashMap<(Option<u32>, String), u32>,
+    var_index: FxHashMap<Option<u32>, FxHashMap<String, u32>>,
     /// Capture definitions: name -> (regex source, line), and first use.
-    capture_defs: HashMap<String, (String, usize)>,
+    capture_defs: FxHashMap<String, (String, usize)>,
     capture_uses: Vec<(String, usize, usize)>,
+    piece_cache: FxHashMap<Box<str>, Vec<Seg>>,
 }
 
 /// A span of a literal piece claimed by a header declaration.
@@ -244,6 +221,7 @@ impl Parser {
         Parser {
             file: file.to_owned(),
             key: None,
+            key_finder: None,
             key_line: 0,
             idents: Vec::new(),
             redacts: Vec::new(),
@@ -251,11 +229,12 @@ impl Parser {
             exit: None,
             regexes: Regexes::default(),
             templates: Vec::new(),
-            template_index: HashMap::new(),
+            template_index: FxHashMap::default(),
             vars: Vec::new(),
-            var_index: HashMap::new(),
-            capture_defs: HashMap::new(),
+            var_index: FxHashMap::default(),
+            capture_defs: FxHashMap::default(),
             capture_uses: Vec::new(),
+            piece_cache: FxHashMap::default(),
         }
     }
 
@@ -329,6 +308,7 @@ impl Parser {
                         ..self.err(n, col, "`%key` regex has no capture group")
                     });
                 }
+                self.key_finder = Some(KeyFinder::new(&re));
                 self.key = Some(re);
                 self.key_line = n;
             }
@@ -362,9 +342,10 @@ impl Parser {
             "redact" => {
                 let (source, col) = self.one_regex(n, args, args_col)?;
                 let find = self.compile(n, col, &source)?;
-                self.intern(n, col, &source)?;
+                let id = self.intern(n, col, &source)?;
                 self.redacts.push(Redact {
                     find,
+                    id,
                     source,
                     line: n,
                     used: false,
@@ -692,40 +673,53 @@ impl Parser {
                 key: None,
             });
         }
-        let span = self.key.as_ref().and_then(|k| key_span(k, &text));
-        let tpl_segs = match span {
-            Some(s) => {
-                let width = char_len(&text[s.start..s.pad_end]);
-                let mut segs = self.segments(n, &text[..s.start], 0)?;
-                segs.push(Seg::ColStart);
-                segs.extend(self.segments(n, &text[s.start..s.end], s.start)?);
-                segs.push(Seg::Col(width));
-                segs.extend(self.segments(n, &text[s.pad_end..], s.pad_end)?);
-                segs
-            }
-            None => self.segments(n, &text, 0)?,
-        };
-        let tpl = self.add_template(Template {
-            segs: merge_lits(tpl_segs),
-        });
-        let key = match (span, kind) {
-            (Some(s), Kind::Interleave) => {
-                let width = char_len(&text[s.start..s.pad_end]);
-                let key_tpl = Template {
-                    segs: merge_lits(self.segments(n, &text[s.start..s.end], s.start)?),
-                };
-                let mut segs = self.segments(n, &text[..s.start], 0)?;
-                segs.push(Seg::SelfKey(width));
-                segs.extend(self.segments(n, &text[s.pad_end..], s.pad_end)?);
-                Some(ItemKey {
-                    text: text[s.start..s.end].to_owned(),
-                    key_tpl: self.add_template(key_tpl),
-                    abs_tpl: self.add_template(Template {
-                        segs: merge_lits(segs),
-                    }),
-                })
-            }
+        let span = match (&self.key, &mut self.key_finder) {
+            (Some(_), Some(k)) => k.span(&text),
             _ => None,
+        };
+        let Some(s) = span else {
+            let segs = self.segments(n, &text, 0)?;
+            let tpl = self.add_template(Template {
+                segs: merge_lits(segs),
+            });
+            return Ok(Item {
+                line: n,
+                text,
+                min,
+                max,
+                tpl,
+                key: None,
+            });
+        };
+        // The key column: prefix, key, padding, suffix, each compiled once.
+        let width = char_len(&text[s.start..s.pad_end]);
+        let prefix = self.segments(n, &text[..s.start], 0)?;
+        let key_segs = self.segments(n, &text[s.start..s.end], s.start)?;
+        let suffix = self.segments(n, &text[s.pad_end..], s.pad_end)?;
+        let mut full = Vec::with_capacity(prefix.len() + key_segs.len() + suffix.len() + 2);
+        full.extend(prefix.iter().cloned());
+        full.push(Seg::ColStart);
+        full.extend(key_segs.iter().cloned());
+        full.push(Seg::Col(width));
+        full.extend(suffix.iter().cloned());
+        let tpl = self.add_template(Template {
+            segs: merge_lits(full),
+        });
+        let key = if kind == Kind::Interleave {
+            let mut abs = prefix;
+            abs.push(Seg::SelfKey(width));
+            abs.extend(suffix);
+            Some(ItemKey {
+                text: text[s.start..s.end].to_owned(),
+                key_tpl: self.add_template(Template {
+                    segs: merge_lits(key_segs),
+                }),
+                abs_tpl: self.add_template(Template {
+                    segs: merge_lits(abs),
+                }),
+            })
+        } else {
+            None
         };
         Ok(Item {
             line: n,
@@ -738,17 +732,38 @@ impl Parser {
     }
 
     fn add_template(&mut self, t: Template) -> u32 {
-        if let Some(&id) = self.template_index.get(&t) {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::fxhash::FxHasher::default();
+        t.hash(&mut h);
+        let bucket = self.template_index.entry(h.finish()).or_default();
+        if let Some(&id) = bucket.iter().find(|&&id| self.templates[id as usize] == t) {
             return id;
         }
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
-        self.templates.push(t.clone());
-        self.template_index.insert(t, id);
+        bucket.push(id);
+        self.templates.push(t);
         id
     }
 
     /// Compile a piece of a body line (`offset`: its byte offset in the line).
+    /// Pieces repeat a lot (`[DEBUG] (`, thread names): compiled once each.
     fn segments(&mut self, n: usize, piece: &str, offset: usize) -> Result<Vec<Seg>, SpecError> {
+        if let Some(segs) = self.piece_cache.get(piece) {
+            return Ok(segs.clone());
+        }
+        let segs = self.segments_uncached(n, piece, offset)?;
+        if self.piece_cache.len() < PIECE_CACHE_LIMIT {
+            self.piece_cache.insert(piece.into(), segs.clone());
+        }
+        Ok(segs)
+    }
+
+    fn segments_uncached(
+        &mut self,
+        n: usize,
+        piece: &str,
+        offset: usize,
+    ) -> Result<Vec<Seg>, SpecError> {
         let mut segs = Vec::new();
         let mut lit = String::new();
         let mut lit_start = 0;
@@ -838,7 +853,7 @@ impl Parser {
         n: usize,
         col: usize,
     ) -> Result<u32, SpecError> {
-        if let Some(&v) = self.var_index.get(&(class, name.to_owned())) {
+        if let Some(&v) = self.var_index.get(&class).and_then(|m| m.get(name)) {
             return Ok(v);
         }
         let (regex, find) = match class {
@@ -859,7 +874,10 @@ impl Parser {
             find,
             class,
         });
-        self.var_index.insert((class, name.to_owned()), id);
+        self.var_index
+            .entry(class)
+            .or_default()
+            .insert(name.to_owned(), id);
         Ok(id)
     }
 
@@ -956,6 +974,12 @@ impl Parser {
                 let class = u32::try_from(i).unwrap_or(u32::MAX);
                 segs.push(Seg::Slot(self.var(Some(class), span, n, 1)?));
             } else {
+                if let [only] = redacts.as_slice() {
+                    self.redacts[*only].used = true;
+                    segs.push(Seg::Re(self.redacts[*only].id));
+                    pos = e;
+                    continue;
+                }
                 let mut sources: Vec<String> = redacts
                     .iter()
                     .map(|i| {
