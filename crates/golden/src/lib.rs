@@ -220,6 +220,8 @@ mod matching;
 mod pattern;
 mod report;
 mod run;
+#[cfg(test)]
+mod selftest;
 mod seq;
 mod spec;
 mod tokens;

@@ -162,6 +162,8 @@ pub struct Spec {
     pub(crate) templates: Vec<Template>,
     pub(crate) regexes: Regexes,
     pub(crate) vars: Vec<Var>,
+    /// The `%ident` and `%redact` regexes: text they match in a line is not literal.
+    pub(crate) declared: Vec<Regex>,
     pub(crate) var_regex: Vec<u32>,
 }
 
@@ -1032,7 +1034,14 @@ impl Parser {
             return Err(self.err(r.line, 1, "`%redact` matches nothing in the body"));
         }
         let var_regex = self.vars.iter().map(|v| v.regex).collect();
+        let declared = self
+            .idents
+            .iter()
+            .map(|i| i.find.clone())
+            .chain(self.redacts.iter().map(|r| r.find.clone()))
+            .collect();
         Ok(Spec {
+            declared,
             name: self.file,
             key: self.key,
             forbids: self.forbids,
