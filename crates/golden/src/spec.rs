@@ -163,6 +163,7 @@ pub struct Spec {
     pub(crate) regexes: Regexes,
     pub(crate) vars: Vec<Var>,
     /// The `%ident` and `%redact` regexes: text they match in a line is not literal.
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the mutation self-test"))]
     pub(crate) declared: Vec<Regex>,
     pub(crate) var_regex: Vec<u32>,
 }
