@@ -20,6 +20,7 @@ use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::keys::KeyFinder;
 use crate::matching::{Flow, hopcroft_karp};
 use crate::pattern::{Bind, SELF_MARK, Seg, Template, matches};
+use crate::plan::{Class, Plan};
 use crate::report::{DiffLine, Failure};
 use crate::seq::{Count, seq_match};
 use crate::spec::{Block, Kind, Spec};
@@ -105,29 +106,6 @@ impl<'a> Actual<'a> {
 fn push_number(out: &mut String, n: usize) {
     use std::fmt::Write as _;
     let _ = write!(out, "{n}");
-}
-
-/// One reference thread of an interleave block.
-struct RefThread {
-    key_text: String,
-    key_tpl: u32,
-    items: Vec<usize>,
-    class: usize,
-}
-
-struct Plan {
-    threads: Vec<RefThread>,
-    unkeyed: Vec<usize>,
-}
-
-/// Reference threads with the same lines up to their own name.
-struct Class {
-    tpls: Vec<u32>,
-    counts: Vec<Count>,
-    exact: bool,
-    slots: bool,
-    min: usize,
-    max: Option<usize>,
 }
 
 /// Actual threads of one output segment.
@@ -233,8 +211,8 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
 struct Checker<'s, 'a> {
     spec: &'s Spec,
     actual: &'a Actual<'a>,
-    plans: Vec<Option<Plan>>,
-    classes: Vec<Class>,
+    plans: &'s [Option<Plan>],
+    classes: &'s [Class],
     projs: FxHashMap<(usize, usize, usize), Proj<'a>>,
     leaf_memo: FxHashMap<(usize, usize, usize), bool>,
     values: Vec<String>,
@@ -243,64 +221,11 @@ struct Checker<'s, 'a> {
 
 impl<'s, 'a> Checker<'s, 'a> {
     fn new(spec: &'s Spec, actual: &'a Actual<'a>) -> Self {
-        let mut classes = Vec::new();
-        let mut class_index: FxHashMap<Vec<(u32, Count)>, usize> = FxHashMap::default();
-        let plans = spec
-            .blocks
-            .iter()
-            .map(|b| {
-                if b.kind != Kind::Interleave {
-                    return None;
-                }
-                let mut threads: Vec<RefThread> = Vec::new();
-                let mut sigs: Vec<Vec<(u32, Count)>> = Vec::new();
-                let mut by_key: FxHashMap<&str, usize> = FxHashMap::default();
-                let mut unkeyed = Vec::new();
-                // One pass in file order (the items of a thread are far apart).
-                for (i, item) in b.items.iter().enumerate() {
-                    match &item.key {
-                        Some(k) => {
-                            let t = *by_key.entry(&k.text).or_insert_with(|| {
-                                threads.push(RefThread {
-                                    key_text: k.text.clone(),
-                                    key_tpl: k.key_tpl,
-                                    items: Vec::new(),
-                                    class: 0,
-                                });
-                                sigs.push(Vec::new());
-                                threads.len() - 1
-                            });
-                            threads[t].items.push(i);
-                            sigs[t].push((k.abs_tpl, (item.min, item.max)));
-                        }
-                        None => unkeyed.push(i),
-                    }
-                }
-                for (t, sig) in threads.iter_mut().zip(sigs) {
-                    if let Some(&c) = class_index.get(&sig) {
-                        t.class = c;
-                        continue;
-                    }
-                    let counts: Vec<Count> = sig.iter().map(|s| s.1).collect();
-                    classes.push(Class {
-                        tpls: sig.iter().map(|s| s.0).collect(),
-                        exact: counts.iter().all(|c| *c == (1, Some(1))),
-                        slots: sig.iter().any(|s| spec.templates[s.0 as usize].has_slots()),
-                        min: counts.iter().map(|c| c.0).sum(),
-                        max: counts.iter().try_fold(0usize, |a, c| c.1.map(|m| a + m)),
-                        counts,
-                    });
-                    t.class = classes.len() - 1;
-                    class_index.insert(sig, t.class);
-                }
-                Some(Plan { threads, unkeyed })
-            })
-            .collect();
         Checker {
             spec,
             actual,
-            plans,
-            classes,
+            plans: &spec.plans,
+            classes: &spec.classes,
             projs: FxHashMap::default(),
             leaf_memo: FxHashMap::default(),
             values: Vec::new(),
@@ -379,8 +304,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             best: None,
             sigma: Vec::new(),
         };
-        let found = self.dfs(0, &mut st);
-        if found {
+        if self.dfs(0, &mut st) {
             return (true, st.sigma);
         }
         match st.best {
@@ -561,7 +485,6 @@ impl<'s, 'a> Checker<'s, 'a> {
         out: &mut Vec<(u32, Rc<Vec<u32>>)>,
     ) {
         let spec = self.spec;
-        let block = &spec.blocks[b];
         let plan = self.plans[b]
             .as_ref()
             .expect("interleave blocks have a plan");
@@ -569,10 +492,9 @@ impl<'s, 'a> Checker<'s, 'a> {
             .threads
             .iter()
             .map(|t| {
+                // The key's variables, and those of the lines (shared by the class).
                 let mut vars: BTreeSet<u32> = spec.templates[t.key_tpl as usize].vars().collect();
-                for &i in &t.items {
-                    vars.extend(spec.templates[block.items[i].tpl as usize].vars());
-                }
+                vars.extend(self.classes[t.class].vars.iter().copied());
                 (t.class, t.key_tpl, vars)
             })
             .collect();

@@ -218,6 +218,7 @@ mod fxhash;
 mod keys;
 mod matching;
 mod pattern;
+mod plan;
 mod report;
 mod run;
 #[cfg(test)]

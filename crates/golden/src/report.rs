@@ -92,12 +92,10 @@ impl Failure {
         // A missing line goes right after the actual line its predecessor (same thread) took.
         let mut after: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
         for &i in &missing {
-            let key = block.items[i].key.as_ref().map(|k| k.text.as_str());
+            let key = block.items[i].key.as_ref().map(|k| k.id);
             let anchor = pairs
                 .iter()
-                .filter(|(pi, _)| {
-                    *pi < i && block.items[*pi].key.as_ref().map(|k| k.text.as_str()) == key
-                })
+                .filter(|(pi, _)| *pi < i && block.items[*pi].key.as_ref().map(|k| k.id) == key)
                 .map(|(_, j)| *j)
                 .max();
             after.entry(anchor).or_default().push(i);

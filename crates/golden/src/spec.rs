@@ -53,8 +53,8 @@ impl Kind {
 /// The key (thread) part of a reference line.
 #[derive(Debug, Clone)]
 pub(crate) struct ItemKey {
-    /// The key as written, trimmed: `Thread-21`.
-    pub(crate) text: String,
+    /// The key as written (`Thread-21`, trimmed) is `Spec::key_texts[id]`.
+    pub(crate) id: u32,
     /// The key text compiled (so identity labels in it are slots).
     pub(crate) key_tpl: u32,
     /// The whole line with its key column replaced by [`Seg::SelfKey`].
@@ -162,6 +162,9 @@ pub struct Spec {
     pub(crate) templates: Vec<Template>,
     pub(crate) regexes: Regexes,
     pub(crate) vars: Vec<Var>,
+    /// Interleave blocks' reference threads, and their classes.
+    pub(crate) plans: Vec<Option<crate::plan::Plan>>,
+    pub(crate) classes: Vec<crate::plan::Class>,
     /// The `%ident` and `%redact` regexes: text they match in a line is not literal.
     #[cfg_attr(not(test), allow(dead_code, reason = "read by the mutation self-test"))]
     pub(crate) declared: Vec<Regex>,
@@ -210,6 +213,8 @@ struct Parser {
     capture_defs: FxHashMap<String, (String, usize)>,
     capture_uses: Vec<(String, usize, usize)>,
     piece_cache: FxHashMap<Box<str>, Vec<Seg>>,
+    key_ids: FxHashMap<Box<str>, u32>,
+    key_texts: Vec<String>,
 }
 
 /// A span of a literal piece claimed by a header declaration.
@@ -238,6 +243,8 @@ impl Parser {
             capture_defs: FxHashMap::default(),
             capture_uses: Vec::new(),
             piece_cache: FxHashMap::default(),
+            key_ids: FxHashMap::default(),
+            key_texts: Vec::new(),
         }
     }
 
@@ -705,15 +712,29 @@ impl Parser {
         full.extend(key_segs.iter().cloned());
         full.push(Seg::Col(width));
         full.extend(suffix.iter().cloned());
-        let tpl = self.add_template(Template {
-            segs: merge_lits(full),
-        });
+        // In interleave blocks the whole-line template only serves reports: no need
+        // to look for an identical one (the key-abstracted one is what is compared).
+        let tpl = if kind == Kind::Interleave {
+            self.push_template(Template {
+                segs: merge_lits(full),
+            })
+        } else {
+            self.add_template(Template {
+                segs: merge_lits(full),
+            })
+        };
         let key = if kind == Kind::Interleave {
             let mut abs = prefix;
             abs.push(Seg::SelfKey(width));
             abs.extend(suffix);
+            let key_text = &text[s.start..s.end];
+            let next = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
+            let id = *self.key_ids.entry(key_text.into()).or_insert(next);
+            if id == next {
+                self.key_texts.push(key_text.to_owned());
+            }
             Some(ItemKey {
-                text: text[s.start..s.end].to_owned(),
+                id,
                 key_tpl: self.add_template(Template {
                     segs: merge_lits(key_segs),
                 }),
@@ -732,6 +753,12 @@ impl Parser {
             tpl,
             key,
         })
+    }
+
+    fn push_template(&mut self, t: Template) -> u32 {
+        let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
+        self.templates.push(t);
+        id
     }
 
     fn add_template(&mut self, t: Template) -> u32 {
@@ -1041,7 +1068,10 @@ impl Parser {
             .map(|i| i.find.clone())
             .chain(self.redacts.iter().map(|r| r.find.clone()))
             .collect();
+        let (plans, classes) = crate::plan::plan(&blocks, &self.templates, &self.key_texts);
         Ok(Spec {
+            plans,
+            classes,
             declared,
             name: self.file,
             key: self.key,
