@@ -8,11 +8,13 @@
 //!    word or a fixed number (never inside an identity, a redaction or an inline
 //!    pattern).
 //! 3. Each mutant is classified **from the spec's structure**, without running the
-//!    checker: it is *equivalent* when it is again a valid instance by construction
-//!    (a count range allows one more or one fewer copy; an unordered or token block
-//!    does not care about order; swapped lines are instances of each other's
-//!    reference lines, possibly after exchanging the identity labels they mention,
-//!    with every thread's projection still an instance of the reference).
+//!    checker: mutations keep every line in its block, so each block's stretch of
+//!    the mutant is known; the mutant is *equivalent* when every stretch is again an
+//!    instance of its block by the format's definition (counts, order per thread,
+//!    multisets, token bags), evaluated by brute force with labels standing for
+//!    themselves, after exchanging the labels of two swapped lines when they differ
+//!    only there. That naive evaluation shares only the one-line matcher with the
+//!    checker: no projection classes, no bipartite matching, no search.
 //! 4. Every non-equivalent mutant must fail the check (killed); every equivalent
 //!    one must pass (a checker stricter than its spec is wrong too).
 
@@ -28,7 +30,6 @@ use std::path::{Path, PathBuf};
 struct Line {
     text: String,
     block: usize,
-    item: usize,
     /// Byte ranges that are not literal text (labels, redactions, inline patterns).
     protected: Vec<(usize, usize)>,
 }
@@ -108,7 +109,7 @@ fn render(spec: &Spec) -> Option<(Vec<Line>, Vec<Option<String>>)> {
     let mut captures = BTreeMap::new();
     let mut lines = Vec::new();
     for (b, block) in spec.blocks.iter().enumerate() {
-        for (i, item) in block.items.iter().enumerate() {
+        for item in &block.items {
             let (text, protected) = if block.kind == Kind::Tokens {
                 (item.text.clone(), Vec::new())
             } else {
@@ -237,64 +238,42 @@ fn instance(spec: &Spec, block: &Block, i: usize, text: &str, sigma: &[Option<St
     )
 }
 
-/// Classify a mutant from the spec's structure (see the module docs).
+/// Classify a mutant from the spec's structure (see the module docs): it is
+/// equivalent when, after exchanging the identity labels of two swapped lines (or
+/// not), every block's stretch of the mutant is an instance of the block by the
+/// format's definition, evaluated naively (labels standing for themselves, each
+/// thread compared with the reference thread of the same name, brute force).
 fn equivalent(spec: &Spec, lines: &[Line], m: &Mutation, sigma: &[Option<String>]) -> bool {
-    let rendered = |item: usize, block: usize| {
-        lines
-            .iter()
-            .filter(|l| l.block == block && l.item == item)
-            .count()
-    };
+    let mut tagged: Vec<(usize, String)> =
+        lines.iter().map(|l| (l.block, l.text.clone())).collect();
     match m {
-        Mutation::Drop(j) | Mutation::Dup(j) => {
-            let l = &lines[*j];
-            let block = &spec.blocks[l.block];
-            if block.kind == Kind::Tokens {
-                return tokens(&l.text).is_empty();
-            }
-            let it = &block.items[l.item];
-            let r = rendered(l.item, l.block);
-            match m {
-                Mutation::Drop(_) => r > it.min,
-                _ => it.max.is_none_or(|mx| r < mx),
-            }
+        Mutation::Drop(j) => {
+            tagged.remove(*j);
         }
-        Mutation::Swap(a, b) => {
-            let (la, lb) = (&lines[*a], &lines[*b]);
-            let block = &spec.blocks[la.block];
-            match block.kind {
-                Kind::Unordered | Kind::Tokens => true,
-                Kind::Ordered | Kind::Interleave => {
-                    (instance(spec, block, la.item, &lb.text, sigma)
-                        && instance(spec, block, lb.item, &la.text, sigma))
-                        || relabel_swap(spec, lines, *a, *b, sigma)
-                }
-            }
-        }
-        Mutation::Change(j, text) => {
-            let l = &lines[*j];
-            let block = &spec.blocks[l.block];
-            match block.kind {
-                Kind::Tokens => tokens(text) == tokens(&l.text),
-                Kind::Ordered | Kind::Interleave => instance(spec, block, l.item, text, sigma),
-                Kind::Unordered => {
-                    instance(spec, block, l.item, text, sigma)
-                        || (rendered(l.item, l.block) > block.items[l.item].min
-                            && (0..block.items.len()).any(|i| {
-                                block.items[i]
-                                    .max
-                                    .is_none_or(|mx| rendered(i, l.block) < mx)
-                                    && instance(spec, block, i, text, sigma)
-                            }))
-                }
-            }
+        Mutation::Dup(j) => tagged.insert(*j + 1, tagged[*j].clone()),
+        Mutation::Swap(a, b) => tagged.swap(*a, *b),
+        Mutation::Change(j, t) => tagged[*j].1 = t.clone(),
+    }
+    let mut relabelings = vec![BTreeMap::new()];
+    if let Mutation::Swap(a, b) = m {
+        if let Some(map) = label_exchange(spec, &lines[*a].text, &lines[*b].text) {
+            relabelings.push(map);
         }
     }
+    relabelings.iter().any(|map| {
+        (0..spec.blocks.len()).all(|b| {
+            let texts: Vec<String> = tagged
+                .iter()
+                .filter(|(blk, _)| *blk == b)
+                .map(|(_, t)| relabel(spec, map, t))
+                .collect();
+            block_instance(spec, b, &texts, sigma)
+        })
+    })
 }
 
-/// Swapping two lines that differ only in identity labels is legitimate when
-/// exchanging those labels everywhere turns the mutant back into the rendering.
-fn relabel_swap(spec: &Spec, lines: &[Line], a: usize, b: usize, sigma: &[Option<String>]) -> bool {
+/// The exchange of the labels in which two lines differ, if they differ only there.
+fn label_exchange(spec: &Spec, a: &str, b: &str) -> Option<BTreeMap<String, String>> {
     let labels = |t: &str| -> Vec<String> {
         spec.declared
             .iter()
@@ -305,60 +284,131 @@ fn relabel_swap(spec: &Spec, lines: &[Line], a: usize, b: usize, sigma: &[Option
             })
             .collect()
     };
-    let (la, lb) = (labels(&lines[a].text), labels(&lines[b].text));
+    let (la, lb) = (labels(a), labels(b));
     if la.len() != lb.len() || la == lb {
-        return false;
+        return None;
     }
-    let mut swap: BTreeMap<String, String> = BTreeMap::new();
+    let mut map = BTreeMap::new();
     for (x, y) in la.iter().zip(&lb) {
         if x != y {
-            swap.insert(x.clone(), y.clone());
-            swap.insert(y.clone(), x.clone());
+            map.insert(x.clone(), y.clone());
+            map.insert(y.clone(), x.clone());
         }
     }
-    let relabel = |t: &str| -> String {
-        let mut out = t.to_owned();
-        for re in &spec.declared {
-            out = re
-                .replace_all(&out, |c: &regex::Captures<'_>| {
-                    swap.get(&c[0]).cloned().unwrap_or_else(|| c[0].to_owned())
-                })
-                .into_owned();
-        }
-        out
-    };
-    // The mutant, relabeled; lines keep their block. Interleave blocks compare
-    // each thread's projection, other blocks line by line.
-    let mut mutant: Vec<(usize, String)> =
-        lines.iter().map(|l| (l.block, relabel(&l.text))).collect();
-    mutant.swap(a, b);
-    let mut finder = spec.key.as_ref().map(KeyFinder::new);
-    let mut want: BTreeMap<(usize, Option<String>), Vec<&Line>> = BTreeMap::new();
-    let mut got: BTreeMap<(usize, Option<String>), Vec<String>> = BTreeMap::new();
-    for (l, (block, text)) in lines.iter().zip(mutant) {
-        let per_thread = spec.blocks[block].kind == Kind::Interleave;
-        let wk = if per_thread {
-            thread_of(spec, &mut finder, &l.text)
-        } else {
-            None
-        };
-        let gk = if per_thread {
-            thread_of(spec, &mut finder, &text)
-        } else {
-            None
-        };
-        want.entry((block, wk)).or_default().push(l);
-        got.entry((block, gk)).or_default().push(text);
+    Some(map)
+}
+
+fn relabel(spec: &Spec, map: &BTreeMap<String, String>, t: &str) -> String {
+    if map.is_empty() {
+        return t.to_owned();
     }
-    want.len() == got.len()
-        && want.iter().all(|(k, ls)| {
-            got.get(k).is_some_and(|ts| {
-                ts.len() == ls.len()
-                    && ts.iter().zip(ls).all(|(t, l)| {
-                        *t == l.text || instance(spec, &spec.blocks[l.block], l.item, t, sigma)
-                    })
+    let mut out = t.to_owned();
+    for re in &spec.declared {
+        out = re
+            .replace_all(&out, |c: &regex::Captures<'_>| {
+                map.get(&c[0]).cloned().unwrap_or_else(|| c[0].to_owned())
             })
-        })
+            .into_owned();
+    }
+    out
+}
+
+/// Is `texts` an instance of block `b`? Naive definitional semantics.
+fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<String>]) -> bool {
+    let block = &spec.blocks[b];
+    let all: Vec<usize> = (0..block.items.len()).collect();
+    match block.kind {
+        Kind::Tokens => {
+            let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
+            let want = want.join("\n");
+            let mut a = tokens(&want);
+            let joined = texts.join("\n");
+            let mut g = tokens(&joined);
+            a.sort_unstable();
+            g.sort_unstable();
+            a == g
+        }
+        Kind::Ordered => naive_seq(spec, block, &all, texts, sigma),
+        Kind::Unordered => naive_bag(spec, block, texts, &mut vec![0; block.items.len()], sigma),
+        Kind::Interleave => {
+            let mut finder = spec.key.as_ref().map(KeyFinder::new);
+            let mut want: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+            for (i, item) in block.items.iter().enumerate() {
+                let key = item.key.as_ref().map(|k| spec.key_text(k.id).to_owned());
+                want.entry(key).or_default().push(i);
+            }
+            let mut got: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+            for t in texts {
+                got.entry(thread_of(spec, &mut finder, t))
+                    .or_default()
+                    .push(t.clone());
+            }
+            got.keys().all(|k| want.contains_key(k))
+                && want.iter().all(|(k, items)| {
+                    naive_seq(
+                        spec,
+                        block,
+                        items,
+                        got.get(k).map_or(&[][..], Vec::as_slice),
+                        sigma,
+                    )
+                })
+        }
+    }
+}
+
+/// Do `texts` match `items` in order, each within its count? Plain backtracking.
+fn naive_seq(
+    spec: &Spec,
+    block: &Block,
+    items: &[usize],
+    texts: &[String],
+    sigma: &[Option<String>],
+) -> bool {
+    let Some((&first, rest)) = items.split_first() else {
+        return texts.is_empty();
+    };
+    let it = &block.items[first];
+    let max = it.max.unwrap_or(usize::MAX).min(texts.len());
+    let mut taken = 0;
+    loop {
+        if taken >= it.min && naive_seq(spec, block, rest, &texts[taken..], sigma) {
+            return true;
+        }
+        if taken == max || !instance(spec, block, first, &texts[taken], sigma) {
+            return false;
+        }
+        taken += 1;
+    }
+}
+
+/// Can every line be given to an item, each item within its count? Backtracking.
+fn naive_bag(
+    spec: &Spec,
+    block: &Block,
+    texts: &[String],
+    used: &mut Vec<usize>,
+    sigma: &[Option<String>],
+) -> bool {
+    let Some((first, rest)) = texts.split_first() else {
+        return block
+            .items
+            .iter()
+            .zip(used.iter())
+            .all(|(it, u)| *u >= it.min);
+    };
+    for i in 0..block.items.len() {
+        let it = &block.items[i];
+        if it.max.is_none_or(|mx| used[i] < mx) && instance(spec, block, i, first, sigma) {
+            used[i] += 1;
+            let ok = naive_bag(spec, block, rest, used, sigma);
+            used[i] -= 1;
+            if ok {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn apply(lines: &[Line], m: &Mutation) -> String {

@@ -164,6 +164,7 @@ pub struct Spec {
     pub(crate) vars: Vec<Var>,
     /// Interleave blocks' reference threads, and their classes.
     pub(crate) plans: Vec<Option<crate::plan::Plan>>,
+    pub(crate) key_texts: Vec<String>,
     pub(crate) classes: Vec<crate::plan::Class>,
     /// The `%ident` and `%redact` regexes: text they match in a line is not literal.
     #[cfg_attr(not(test), allow(dead_code, reason = "read by the mutation self-test"))]
@@ -180,6 +181,11 @@ impl Spec {
     /// The exit status the example must end with (`%exit`, default 0).
     pub fn expected_exit(&self) -> i32 {
         self.exit
+    }
+
+    /// The text of thread key `id` (`Thread-21`).
+    pub(crate) fn key_text(&self, id: u32) -> &str {
+        &self.key_texts[id as usize]
     }
 
     /// The spec's name as given to [`Spec::parse`].
@@ -1070,6 +1076,7 @@ impl Parser {
             .collect();
         let (plans, classes) = crate::plan::plan(&blocks, &self.templates, &self.key_texts);
         Ok(Spec {
+            key_texts: self.key_texts,
             plans,
             classes,
             declared,
