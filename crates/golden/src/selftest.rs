@@ -119,7 +119,6 @@ fn render(spec: &Spec) -> Option<(Vec<Line>, Vec<Option<String>>)> {
                 lines.push(Line {
                     text: text.clone(),
                     block: b,
-                    item: i,
                     protected: protected.clone(),
                 });
             }
