@@ -1172,13 +1172,13 @@ impl<'s, 'a> Checker<'s, 'a> {
                         Some(ak) => {
                             taken[ak as usize] = true;
                             f.threads.push((
-                                thread.key_text.clone(),
+                                spec.key_text(thread.key).to_owned(),
                                 Some(proj.keys[ak as usize].to_owned()),
                             ));
                             proj.lines[ak as usize].clone()
                         }
                         None => {
-                            f.threads.push((thread.key_text.clone(), None));
+                            f.threads.push((spec.key_text(thread.key).to_owned(), None));
                             Vec::new()
                         }
                     };

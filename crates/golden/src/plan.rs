@@ -11,7 +11,8 @@ use crate::spec::{Block, Kind};
 /// One reference thread of an interleave block.
 #[derive(Debug)]
 pub(crate) struct RefThread {
-    pub(crate) key_text: String,
+    /// Its key: `Spec::key_text(key)`.
+    pub(crate) key: u32,
     pub(crate) key_tpl: u32,
     /// Its items, in order (indices into the block's items).
     pub(crate) items: Vec<usize>,
@@ -43,11 +44,7 @@ pub(crate) struct Class {
 }
 
 /// Plans for every block (`None` unless interleave) and the classes they use.
-pub(crate) fn plan(
-    blocks: &[Block],
-    templates: &[Template],
-    key_texts: &[String],
-) -> (Vec<Option<Plan>>, Vec<Class>) {
+pub(crate) fn plan(blocks: &[Block], templates: &[Template]) -> (Vec<Option<Plan>>, Vec<Class>) {
     let mut classes = Vec::new();
     let mut class_index: FxHashMap<Vec<(u32, Count)>, usize> = FxHashMap::default();
     let plans = blocks
@@ -68,7 +65,7 @@ pub(crate) fn plan(
                 };
                 let t = *by_key.entry(k.id).or_insert_with(|| {
                     threads.push(RefThread {
-                        key_text: key_texts[k.id as usize].clone(),
+                        key: k.id,
                         key_tpl: k.key_tpl,
                         items: Vec::new(),
                         class: 0,

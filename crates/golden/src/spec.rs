@@ -1074,7 +1074,7 @@ impl Parser {
             .map(|i| i.find.clone())
             .chain(self.redacts.iter().map(|r| r.find.clone()))
             .collect();
-        let (plans, classes) = crate::plan::plan(&blocks, &self.templates, &self.key_texts);
+        let (plans, classes) = crate::plan::plan(&blocks, &self.templates);
         Ok(Spec {
             key_texts: self.key_texts,
             plans,
