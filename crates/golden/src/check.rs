@@ -203,8 +203,14 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
         drop(actual);
         return Verdict { failure: None };
     }
+    let mut failure = c.diagnose(&best);
+    if c.exhausted {
+        failure.notes.push(format!(
+            "gave up after trying {LEAF_BUDGET} identity mappings; the one shown is the one that got furthest"
+        ));
+    }
     Verdict {
-        failure: Some(c.diagnose(&best)),
+        failure: Some(failure),
     }
 }
 
@@ -217,6 +223,8 @@ struct Checker<'s, 'a> {
     leaf_memo: FxHashMap<(usize, usize, usize), bool>,
     values: Vec<String>,
     value_ids: FxHashMap<String, u32>,
+    /// The search over mappings hit its budget.
+    exhausted: bool,
 }
 
 impl<'s, 'a> Checker<'s, 'a> {
@@ -230,6 +238,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             leaf_memo: FxHashMap::default(),
             values: Vec::new(),
             value_ids: FxHashMap::default(),
+            exhausted: false,
         }
     }
 
@@ -307,6 +316,7 @@ impl<'s, 'a> Checker<'s, 'a> {
         if self.dfs(0, &mut st) {
             return (true, st.sigma);
         }
+        self.exhausted = st.leaves >= LEAF_BUDGET;
         match st.best {
             Some((_, a)) => (false, to_sigma(&self.values, &a)),
             None => (false, to_sigma(&self.values, &st.suggested)),

@@ -9,6 +9,7 @@
 
 use crate::fxhash::FxHashMap;
 use regex::Regex;
+use std::sync::Arc;
 
 /// Marker that stands for "this thread's own key" in a key-abstracted line.
 pub(crate) const SELF_MARK: char = '\u{1}';
@@ -17,7 +18,7 @@ pub(crate) const SELF_MARK: char = '\u{1}';
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Seg {
     /// Text that must appear verbatim.
-    Lit(Box<str>),
+    Lit(Arc<str>),
     /// A span that must fully match regex number `.0` of the [`Regexes`] table.
     Re(u32),
     /// A span that is the value of variable `.0` (an identity label or a capture).

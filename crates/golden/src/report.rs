@@ -39,6 +39,8 @@ pub(crate) struct Failure {
     pub(crate) unexpected: Vec<usize>,
     pub(crate) diff: Vec<DiffLine>,
     pub(crate) segment: (usize, usize),
+    /// Extra remarks (e.g. the search for a mapping gave up).
+    pub(crate) notes: Vec<String>,
 }
 
 impl Failure {
@@ -57,6 +59,7 @@ impl Failure {
             unexpected: Vec::new(),
             diff: Vec::new(),
             segment: (0, 0),
+            notes: Vec::new(),
         }
     }
 
@@ -207,27 +210,36 @@ fn missing_items(block: &Block, items: &[usize], matched: &BTreeMap<usize, usize
     out
 }
 
+/// Most pairs listed in a mapping line.
+const PAIR_LIMIT: usize = 20;
+
+/// `a -> b, c -> (none), ...` (at most `PAIR_LIMIT` pairs).
+fn pairs(list: &[(String, Option<String>)]) -> String {
+    let mut out: Vec<String> = list
+        .iter()
+        .take(PAIR_LIMIT)
+        .map(|(k, v)| format!("{k} -> {}", v.as_deref().unwrap_or("(none)")))
+        .collect();
+    if list.len() > PAIR_LIMIT {
+        out.push(format!("... {} more", list.len() - PAIR_LIMIT));
+    }
+    out.join(", ")
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.block {
             Some(b) => writeln!(f, "FAIL {}: {b}: {}", self.file, self.reason)?,
             None => writeln!(f, "FAIL {}: {}", self.file, self.reason)?,
         }
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
+        }
         if !self.mapping.is_empty() {
-            let m: Vec<String> = self
-                .mapping
-                .iter()
-                .map(|(k, v)| format!("{k} -> {}", v.as_deref().unwrap_or("(none)")))
-                .collect();
-            writeln!(f, "  identity mapping tried: {}", m.join(", "))?;
+            writeln!(f, "  identity mapping tried: {}", pairs(&self.mapping))?;
         }
         if !self.threads.is_empty() {
-            let t: Vec<String> = self
-                .threads
-                .iter()
-                .map(|(k, v)| format!("{k} -> {}", v.as_deref().unwrap_or("(none)")))
-                .collect();
-            writeln!(f, "  threads compared: {}", t.join(", "))?;
+            writeln!(f, "  threads compared: {}", pairs(&self.threads))?;
         }
         for (line, text, closest) in &self.missing {
             writeln!(f, "  missing (spec line {line}): {text}")?;

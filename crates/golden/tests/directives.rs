@@ -437,3 +437,20 @@ fn spec_errors_have_position_and_hint() {
     assert!(parse_err("%%\n%key /(a)/\n").contains("belongs in the header"));
     assert!(parse_err("%ident a /x\\d/\n%redact /x\\d/\n%%\nx1\n").contains("claimed by several"));
 }
+
+#[test]
+fn search_budget_is_reported() {
+    // Eight interchangeable threads: 8! mappings, none can supply the missing
+    // last line. The checker gives up after its budget and says so.
+    let mut body = String::new();
+    let mut run = String::new();
+    for i in 1..=8 {
+        body.push_str(&format!("({:<10}) hi\n", format!("Thread-{i}")));
+        run.push_str(&format!("({:<10}) hi\n", format!("Thread-{}", i + 10)));
+    }
+    let s = spec(&format!(
+        "{KEY}{IDENT}%%\n%interleave\n{body}%end\n(Thread-1  ) bye\n"
+    ));
+    let r = fail(&s, &run);
+    assert!(r.contains("note: gave up after trying"), "{r}");
+}
