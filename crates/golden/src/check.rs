@@ -32,6 +32,10 @@ use std::rc::Rc;
 /// threads in one sequential pass over the output; beyond, pair by pair.
 const SWEEP_CLASSES: usize = 8;
 
+/// Beyond this many variables only one assignment is tried (the search recurses
+/// once per variable).
+const SEARCH_MAX_VARS: usize = 4096;
+
 /// How many complete assignments the search may try before giving up.
 const LEAF_BUDGET: usize = 20_000;
 
@@ -204,11 +208,7 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
         return Verdict { failure: None };
     }
     let mut failure = c.diagnose(&best);
-    if c.exhausted {
-        failure.notes.push(format!(
-            "gave up after trying {LEAF_BUDGET} identity mappings; the one shown is the one that got furthest"
-        ));
-    }
+    failure.notes.extend(c.gave_up.take());
     Verdict {
         failure: Some(failure),
     }
@@ -223,8 +223,8 @@ struct Checker<'s, 'a> {
     leaf_memo: FxHashMap<(usize, usize, usize), bool>,
     values: Vec<String>,
     value_ids: FxHashMap<String, u32>,
-    /// The search over mappings hit its budget.
-    exhausted: bool,
+    /// Why the search over mappings stopped before trying them all.
+    gave_up: Option<String>,
 }
 
 impl<'s, 'a> Checker<'s, 'a> {
@@ -238,7 +238,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             leaf_memo: FxHashMap::default(),
             values: Vec::new(),
             value_ids: FxHashMap::default(),
-            exhausted: false,
+            gave_up: None,
         }
     }
 
@@ -300,6 +300,19 @@ impl<'s, 'a> Checker<'s, 'a> {
         if hopeless {
             return (false, to_sigma(&self.values, &suggested));
         }
+        if nvars > SEARCH_MAX_VARS {
+            // Too many labels to search (and to recurse over): the matching's
+            // suggestion is the one assignment tried.
+            let sigma = to_sigma(&self.values, &suggested);
+            self.leaf_memo.clear();
+            if self.leaf(&sigma).0 {
+                return (true, sigma);
+            }
+            self.gave_up = Some(format!(
+                "{nvars} labels are too many for a full search; only the best bipartite matching was tried"
+            ));
+            return (false, sigma);
+        }
         // Depth-first search, most constrained variable first, suggested value first.
         let mut order: Vec<usize> = (0..nvars).collect();
         order.sort_by_key(|&v| (domains[v].len(), v));
@@ -316,7 +329,11 @@ impl<'s, 'a> Checker<'s, 'a> {
         if self.dfs(0, &mut st) {
             return (true, st.sigma);
         }
-        self.exhausted = st.leaves >= LEAF_BUDGET;
+        if st.leaves >= LEAF_BUDGET {
+            self.gave_up = Some(format!(
+                "gave up after trying {LEAF_BUDGET} identity mappings; the one shown is the one that got furthest"
+            ));
+        }
         match st.best {
             Some((_, a)) => (false, to_sigma(&self.values, &a)),
             None => (false, to_sigma(&self.values, &st.suggested)),
@@ -1268,13 +1285,17 @@ fn unordered(
         };
         e.3.push(i);
     }
+    // A pattern without regexes stands for exactly one line: look it up.
     let edges: Vec<Vec<usize>> = pats
         .iter()
         .map(|p| {
             let t = &spec.templates[p.0 as usize];
-            (0..groups.len())
-                .filter(|&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
-                .collect()
+            match t.exact_line(sigma) {
+                Some(line) => gi.get(line.as_str()).map(|&g| vec![g]).unwrap_or_default(),
+                None => (0..groups.len())
+                    .filter(|&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
+                    .collect(),
+            }
         })
         .collect();
     let run = |cap: &dyn Fn(&Pattern) -> u64| {

@@ -44,6 +44,29 @@ impl Template {
         self.segs.iter().any(|s| matches!(s, Seg::Slot(_)))
     }
 
+    /// The one line this template matches under `values`, when it has no regex
+    /// (`None` also when a variable it mentions has no value).
+    pub(crate) fn exact_line(&self, values: &[Option<String>]) -> Option<String> {
+        let mut out = String::new();
+        let mut col = 0;
+        for seg in &self.segs {
+            match seg {
+                Seg::Lit(l) => out.push_str(l),
+                Seg::Slot(v) => out.push_str(values.get(*v as usize)?.as_deref()?),
+                Seg::ColStart => col = out.len(),
+                Seg::Col(width) => {
+                    let used = out[col..].chars().count();
+                    out.extend(std::iter::repeat_n(
+                        ' ',
+                        (*width as usize).saturating_sub(used),
+                    ));
+                }
+                Seg::Re(_) | Seg::SelfKey(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
     /// The variables this template mentions.
     pub(crate) fn vars(&self) -> impl Iterator<Item = u32> + '_ {
         self.segs.iter().filter_map(|s| match s {

@@ -10,6 +10,9 @@ use crate::keys::KeyFinder;
 use crate::pattern::{Regexes, Seg, Template};
 use regex::Regex;
 
+/// Largest count `%times` accepts (the matcher keeps one state per copy).
+const MAX_COUNT: usize = 100_000;
+
 /// Most distinct line pieces whose compiled form is remembered.
 const PIECE_CACHE_LIMIT: usize = 1 << 16;
 
@@ -658,6 +661,14 @@ impl Parser {
         };
         if max.is_some_and(|m| m < min) {
             return Err(self.err(n, col, format!("empty range `{a}`")));
+        }
+        if min > MAX_COUNT || max.is_some_and(|m| m > MAX_COUNT) {
+            return Err(SpecError {
+                hint: Some(format!(
+                    "counts go up to {MAX_COUNT}; use `{min}..` for \"at least\""
+                )),
+                ..self.err(n, col, format!("count `{a}` is too large"))
+            });
         }
         if max == Some(0) {
             return Err(SpecError {

@@ -425,6 +425,7 @@ fn spec_errors_have_position_and_hint() {
     assert!(parse_err("%%\n%times 2\n%end\n").contains("must be followed by a line"));
     assert!(parse_err("%%\nx\n%times 2\n").contains("applies to no line"));
     assert!(parse_err("%%\n%times 3..1\nx\n").contains("empty range"));
+    assert!(parse_err("%%\n%times 1..1000001\nx\n").contains("too large"));
     assert!(parse_err("%%\n%end\n").contains("without an open block"));
     assert!(parse_err("%%\n%ordered\n%unordered\n%end\n").contains("blocks do not nest"));
     assert!(parse_err("%%\n%interleave\n%end\n").contains("needs a `%key`"));
