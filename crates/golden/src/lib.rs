@@ -209,8 +209,40 @@
 //!
 //! # Running examples
 //!
-//! [`run_example`] runs a binary with stdout and stderr on one pipe, under a
-//! timeout, and checks the output; the `golden` binary wraps it (`golden run NAME`).
+//! [`run_example`] runs a binary with stdout and stderr on one pipe (so their
+//! lines keep their relative order), under a timeout, and checks the output and
+//! the exit status. A golden test of an example:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! let root = golden::workspace_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("in a workspace");
+//! let report = golden::run_example(
+//!     &root.join("target/debug/threading_lock"),
+//!     &root.join("expected-output/threading_lock.txt"),
+//!     &golden::RunOptions::default().time_scale("0.05"),
+//! )
+//! .unwrap_or_else(|e| panic!("{e}"));
+//! assert!(report.passed(), "{report}\n--- output ---\n{}", report.output);
+//! ```
+//!
+//! # Command line
+//!
+//! ```text
+//! golden check EXPECTED ACTUAL      ACTUAL `-` reads standard input
+//! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+//! ```
+//!
+//! `golden run NAME` finds the workspace root (the nearest `Cargo.toml` with
+//! `[workspace]`), runs the newest of `target/{release,debug}/NAME` (or
+//! `$CARGO_TARGET_DIR/...`, or `--bin`), checks it against
+//! `expected-output/NAME.txt` (or `--spec`), and with `--repeat N` reports how many
+//! of N runs passed. `--time-scale S` sets `SYNC_KIT_TIME_SCALE=S` for the example;
+//! `--timeout` (default 60 s) kills an example that hangs.
+//!
+//! Exit status: 0 match, 1 mismatch (or an unexpected exit status or signal of the
+//! example), 2 bad input: malformed spec, unreadable file, output that is not
+//! UTF-8, an example that cannot start or times out. Bad input is explained in one
+//! line on standard error.
 
 mod check;
 mod error;

@@ -31,6 +31,20 @@ impl Default for RunOptions {
     }
 }
 
+impl RunOptions {
+    /// Set `SYNC_KIT_TIME_SCALE` for the child (sleeps and timeouts scale by it).
+    pub fn time_scale(mut self, scale: impl Into<String>) -> Self {
+        self.time_scale = Some(scale.into());
+        self
+    }
+
+    /// Kill the example after `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
 /// One checked run.
 #[derive(Debug)]
 pub struct Report {
