@@ -249,6 +249,7 @@ mod error;
 mod fxhash;
 mod keys;
 mod matching;
+mod parse;
 mod pattern;
 mod plan;
 mod report;
