@@ -141,6 +141,20 @@
 //! assert!(!spec.check("w: Starting\nw: Exiting\nm: Exiting\nm: Starting\n").is_match());
 //! ```
 //!
+//! ## `%sync FROM -> TO`: order between two threads of an interleave block
+//!
+//! Inside an interleave block: the lines of thread FROM written above the `%sync`
+//! come, in the output, before the lines of thread TO written below it (a
+//! happens-before edge such as `join()` or an event being set). Threads are named
+//! by their keys as written; the lines counted above must have fixed counts.
+//!
+//! ```
+//! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: working\nm: joining w\nw: done\n%sync w -> m\nm: joined\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("m: joining w\nw: working\nw: done\nm: joined\n").is_match());
+//! assert!(!spec.check("w: working\nm: joining w\nm: joined\nw: done\n").is_match());
+//! ```
+//!
 //! ## `%tokens` ... `%end`: output torn mid-line
 //!
 //! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). The block matches

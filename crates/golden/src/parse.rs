@@ -8,7 +8,7 @@ use crate::error::{SpecError, did_you_mean};
 use crate::fxhash::FxHashMap;
 use crate::keys::KeyFinder;
 use crate::pattern::{Regexes, Seg, Template};
-use crate::spec::{Block, Forbid, Item, ItemKey, Kind, Spec, Var};
+use crate::spec::{Block, Forbid, Item, ItemKey, Kind, Spec, Sync, Var};
 use regex::Regex;
 
 /// Largest count `%times` accepts (the matcher keeps one state per copy).
@@ -19,6 +19,7 @@ const PIECE_CACHE_LIMIT: usize = 1 << 16;
 
 const HEADER_DIRECTIVES: &[&str] = &["key", "ident", "redact", "forbid", "exit"];
 const BODY_DIRECTIVES: &[&str] = &[
+    "sync",
     "interleave",
     "unordered",
     "ordered",
@@ -316,6 +317,7 @@ impl Parser {
         let mut open: Option<Block> = None;
         let mut loose: Option<Block> = None;
         let mut pending: Option<(usize, usize, Option<usize>)> = None;
+        let mut pending_syncs: Vec<(usize, usize, String, String)> = Vec::new();
         for &(n, line) in body {
             if let Some(rest) = line.strip_prefix('%') {
                 let (word, args) = split_word(rest);
@@ -376,6 +378,7 @@ impl Parser {
                             last_line: n,
                             items: Vec::new(),
                             forbids: Vec::new(),
+                            syncs: Vec::new(),
                         });
                     }
                     "end" => {
@@ -386,6 +389,7 @@ impl Parser {
                             return Err(self.err(n, args_col, "`%end` takes no arguments"));
                         }
                         b.last_line = n;
+                        b.syncs = self.resolve_syncs(&b, std::mem::take(&mut pending_syncs))?;
                         blocks.push(b);
                     }
                     "times" | "optional" => {
@@ -412,6 +416,33 @@ impl Parser {
                             self.range(n, args, args_col)?
                         };
                         pending = Some((n, min, max));
+                    }
+                    "sync" => {
+                        let Some(b) = open.as_ref().filter(|b| b.kind == Kind::Interleave) else {
+                            return Err(SpecError {
+                                hint: Some(
+                                    "between blocks, the order of the blocks already says it"
+                                        .to_owned(),
+                                ),
+                                ..self.err(n, 1, "`%sync` must be inside an `%interleave` block")
+                            });
+                        };
+                        let words: Vec<&str> = args.split_whitespace().collect();
+                        let [from, "->", to] = words.as_slice() else {
+                            return Err(SpecError {
+                                hint: Some(
+                                    "write `%sync THREAD -> THREAD` with the keys as written"
+                                        .to_owned(),
+                                ),
+                                ..self.err(n, args_col, "bad `%sync`")
+                            });
+                        };
+                        pending_syncs.push((
+                            n,
+                            b.items.len(),
+                            (*from).to_owned(),
+                            (*to).to_owned(),
+                        ));
                     }
                     "forbid" => {
                         let Some(b) = open.as_mut() else {
@@ -449,6 +480,7 @@ impl Parser {
                     last_line: n,
                     items: Vec::new(),
                     forbids: Vec::new(),
+                    syncs: Vec::new(),
                 }),
             };
             let kind = target.kind;
@@ -482,6 +514,66 @@ impl Parser {
         }
         blocks.extend(loose);
         Ok(blocks)
+    }
+
+    /// Check `%sync` lines against the block they are in: both threads must have
+    /// lines there, and the lines counted before the sync must have fixed counts.
+    fn resolve_syncs(
+        &self,
+        b: &Block,
+        raw: Vec<(usize, usize, String, String)>,
+    ) -> Result<Vec<Sync>, SpecError> {
+        let mut out = Vec::new();
+        for (n, pos, from, to) in raw {
+            let mut ids = [0u32; 2];
+            for (slot, name) in ids.iter_mut().zip([&from, &to]) {
+                let id = self.key_ids.get(name.as_str()).copied().filter(|id| {
+                    b.items
+                        .iter()
+                        .any(|it| it.key.as_ref().is_some_and(|k| k.id == *id))
+                });
+                let Some(id) = id else {
+                    return Err(SpecError {
+                        hint: Some(
+                            "name threads as their keys are written in the block's lines"
+                                .to_owned(),
+                        ),
+                        ..self.err(n, 1, format!("`%sync`: no thread `{name}` in this block"))
+                    });
+                };
+                *slot = id;
+            }
+            let mut counts = [0usize; 2];
+            for (k, id) in counts.iter_mut().zip(ids) {
+                for it in b.items[..pos]
+                    .iter()
+                    .filter(|it| it.key.as_ref().is_some_and(|key| key.id == id))
+                {
+                    if it.max != Some(it.min) {
+                        return Err(SpecError {
+                            hint: Some(
+                                "a `%sync` needs a fixed number of lines before it in both threads"
+                                    .to_owned(),
+                            ),
+                            ..self.err(
+                                n,
+                                1,
+                                format!("`%sync`: line {} before it has a variable count", it.line),
+                            )
+                        });
+                    }
+                    *k += it.min;
+                }
+            }
+            out.push(Sync {
+                line: n,
+                from: ids[0],
+                to: ids[1],
+                k_from: counts[0],
+                k_to: counts[1],
+            });
+        }
+        Ok(out)
     }
 
     fn range(&self, n: usize, args: &str, col: usize) -> Result<(usize, Option<usize>), SpecError> {

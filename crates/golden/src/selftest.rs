@@ -337,10 +337,26 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
                 want.entry(key).or_default().push(i);
             }
             let mut got: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
-            for t in texts {
-                got.entry(thread_of(spec, &mut finder, t))
-                    .or_default()
-                    .push(t.clone());
+            let mut at: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+            for (pos, t) in texts.iter().enumerate() {
+                let key = thread_of(spec, &mut finder, t);
+                at.entry(key.clone()).or_default().push(pos);
+                got.entry(key).or_default().push(t.clone());
+            }
+            // `%sync FROM -> TO`: FROM's first k_from lines before TO's line k_to.
+            let synced = block.syncs.iter().all(|sy| {
+                let pos = |id: u32| at.get(&Some(spec.key_text(id).to_owned()));
+                match (pos(sy.from), pos(sy.to)) {
+                    (Some(f), Some(t))
+                        if sy.k_from > 0 && sy.k_from <= f.len() && sy.k_to < t.len() =>
+                    {
+                        f[sy.k_from - 1] < t[sy.k_to]
+                    }
+                    _ => true,
+                }
+            });
+            if !synced {
+                return false;
             }
             got.keys().all(|k| want.contains_key(k))
                 && want.iter().all(|(k, items)| {

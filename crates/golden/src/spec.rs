@@ -70,6 +70,19 @@ pub(crate) struct Block {
     pub(crate) last_line: usize,
     pub(crate) items: Vec<Item>,
     pub(crate) forbids: Vec<Forbid>,
+    /// Happens-before edges between two threads of an interleave block.
+    pub(crate) syncs: Vec<Sync>,
+}
+
+/// `%sync FROM -> TO`: the first `k_from` lines of thread FROM come before line
+/// `k_to` (0-based) of thread TO and all later ones.
+#[derive(Debug, Clone)]
+pub(crate) struct Sync {
+    pub(crate) line: usize,
+    pub(crate) from: u32,
+    pub(crate) to: u32,
+    pub(crate) k_from: usize,
+    pub(crate) k_to: usize,
 }
 
 impl Block {

@@ -455,3 +455,43 @@ fn search_budget_is_reported() {
     let r = fail(&s, &run);
     assert!(r.contains("note: gave up after trying"), "{r}");
 }
+
+#[test]
+fn sync_orders_two_threads_of_an_interleave_block() {
+    let s = spec(&format!(
+        "{KEY}{IDENT}%%\n%interleave\n(Thread-1  ) start\n(MainThread) joining Thread-1\n(Thread-1  ) end\n%sync Thread-1 -> MainThread\n(MainThread) joined\n%end\n"
+    ));
+    pass(
+        &s,
+        "(MainThread) joining Thread-4\n(Thread-4  ) start\n(Thread-4  ) end\n(MainThread) joined\n",
+    );
+    let r = fail(
+        &s,
+        "(Thread-4  ) start\n(MainThread) joining Thread-4\n(MainThread) joined\n(Thread-4  ) end\n",
+    );
+    assert!(
+        r.contains("`%sync Thread-1 -> MainThread` (spec line"),
+        "{r}"
+    );
+    // The directive is checked when the spec is parsed.
+    assert!(
+        parse_err(&format!(
+            "{KEY}%%\n%interleave\n(a) x\n%sync a -> b\n(a) y\n%end\n"
+        ))
+        .contains("no thread `b`")
+    );
+    assert!(
+        parse_err(&format!("{KEY}%%\n%interleave\n(a) x\n%sync a b\n%end\n"))
+            .contains("bad `%sync`")
+    );
+    assert!(
+        parse_err("%%\n%unordered\nx\n%sync a -> b\n%end\n")
+            .contains("must be inside an `%interleave`")
+    );
+    assert!(
+        parse_err(&format!(
+            "{KEY}%%\n%interleave\n%times 1..2\n(a) x\n(b) y\n%sync a -> b\n(b) z\n%end\n"
+        ))
+        .contains("variable count")
+    );
+}

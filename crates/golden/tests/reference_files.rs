@@ -101,3 +101,22 @@ fn wrong_programs_fail() {
         assert!(!out.is_match(), "{name}: `{bug}` was not caught:\n{bad}");
     }
 }
+
+#[test]
+fn event_seen_before_it_was_set_fails() {
+    // The blocked waiter reports the event before the main thread even got to
+    // set() it: every line is there, only the `%sync` order is broken.
+    let good = run("threading_event");
+    let line = "(block     ) event set: True\n";
+    let first = "(block     ) wait_for_event starting\n";
+    assert!(good.starts_with(first) && good.contains(line));
+    let bad = good
+        .replacen(line, "", 1)
+        .replacen(first, &format!("{first}{line}"), 1);
+    let out = spec("threading_event").check(&bad);
+    assert!(!out.is_match(), "not caught:\n{bad}");
+    assert!(
+        out.to_string().contains("%sync MainThread -> block"),
+        "{out}"
+    );
+}

@@ -188,6 +188,23 @@ impl Checker<'_, '_> {
                     f.reason =
                         "every line has a partner, but no consistent thread mapping was found"
                             .to_owned();
+                    let pairing: Vec<usize> =
+                        m.iter().map(|x| x.map_or(0, |a| a as usize)).collect();
+                    if m.iter().all(Option::is_some) {
+                        if let Some((i, last, first)) = self.sync_violation(b, s, e, &pairing) {
+                            let sync = &block.syncs[i];
+                            f.reason = format!(
+                                "output line {} ({}) comes after output line {} ({}), but `%sync {} -> {}` (spec line {}) orders them",
+                                last + 1,
+                                spec.key_text(sync.from),
+                                first + 1,
+                                spec.key_text(sync.to),
+                                spec.key_text(sync.from),
+                                spec.key_text(sync.to),
+                                sync.line
+                            );
+                        }
+                    }
                 }
             }
         }

@@ -101,7 +101,46 @@ impl<'a> Checker<'_, 'a> {
             adj.push(edges);
         }
         let m = hopcroft_karp(nkeys, &adj);
-        m.iter().all(Option::is_some)
+        if !m.iter().all(Option::is_some) {
+            return false;
+        }
+        let pairing: Vec<usize> = m.iter().map(|x| x.map_or(0, |a| a as usize)).collect();
+        self.sync_violation(b, s, e, &pairing).is_none()
+    }
+
+    /// The first `%sync` of block `b` that the output breaks, given which actual
+    /// thread each reference thread was paired with: (sync, last line before it in
+    /// FROM, first line after it in TO), as output line indices.
+    pub(super) fn sync_violation(
+        &self,
+        b: usize,
+        s: usize,
+        e: usize,
+        pairing: &[usize],
+    ) -> Option<(usize, usize, usize)> {
+        let block = &self.spec.blocks[b];
+        let plan = self.plans[b]
+            .as_ref()
+            .expect("interleave blocks have a plan");
+        let proj = &self.projs[&(b, s, e)];
+        let thread_of = |key: u32| plan.threads.iter().position(|t| t.key == key);
+        for (i, sync) in block.syncs.iter().enumerate() {
+            let (Some(f), Some(t)) = (thread_of(sync.from), thread_of(sync.to)) else {
+                continue;
+            };
+            let (Some(from), Some(to)) = (proj.lines.get(pairing[f]), proj.lines.get(pairing[t]))
+            else {
+                continue;
+            };
+            if sync.k_from == 0 || sync.k_from > from.len() || sync.k_to >= to.len() {
+                continue;
+            }
+            let (last, first) = (from[sync.k_from - 1], to[sync.k_to]);
+            if last > first {
+                return Some((i, last, first));
+            }
+        }
+        None
     }
 
     /// Actual keys the reference thread's key can be under `sigma`.
