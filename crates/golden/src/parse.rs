@@ -793,9 +793,14 @@ impl Parser {
                 lit_start = i;
                 continue;
             }
-            let ch = rest.chars().next().unwrap_or(' ');
-            lit.push(ch);
-            i += ch.len_utf8();
+            // Plain text up to the next character that may start a construct.
+            // (At least the first character: it did not start a construct.)
+            let first = rest.chars().next().map_or(1, char::len_utf8);
+            let plain = rest[first..]
+                .find(['{', '[', '\\'])
+                .map_or(rest.len(), |k| k + first);
+            lit.push_str(&rest[..plain]);
+            i += plain;
         }
         self.flush_lit(n, &mut lit, lit_start + offset, &mut segs)?;
         Ok(segs)
@@ -1053,6 +1058,12 @@ fn char_len(s: &str) -> u32 {
 }
 
 fn merge_lits(segs: Vec<Seg>) -> Vec<Seg> {
+    let adjacent = segs
+        .windows(2)
+        .any(|w| matches!(w, [Seg::Lit(_), Seg::Lit(_)]));
+    if !adjacent {
+        return segs;
+    }
     let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
     for s in segs {
         if let (Some(Seg::Lit(prev)), Seg::Lit(cur)) = (out.last_mut(), &s) {

@@ -495,3 +495,12 @@ fn sync_orders_two_threads_of_an_interleave_block() {
         .contains("variable count")
     );
 }
+
+#[test]
+fn non_ascii_text_and_keys() {
+    let s = spec(&format!(
+        "{KEY}%%\n%interleave\n(é         ) café [..] ünïcode {{{{\\d}}}}€\n(ß         ) 日本語\n%end\n"
+    ));
+    pass(&s, "(ß         ) 日本語\n(é         ) café — ünïcode 7€\n");
+    fail(&s, "(ß         ) 日本語\n(é         ) cafe — ünïcode 7€\n");
+}
