@@ -1,0 +1,116 @@
+//! Benchmark: check N lines from 1,000 threads against a reference transcript.
+//!
+//! Run: `cargo run --release -p golden --example bench [-- LINES...]`
+//! (default: 100000 and 1000000 lines).
+//!
+//! The reference is one interleaving of 1,000 threads named `Thread-1`..`Thread-1000`
+//! logging `step K value=V` through a `%(threadName)-10s` format; the run is another
+//! interleaving, with the thread numbers permuted (so the identity renaming has real
+//! work to do) and other random values (redacted). Prints the check time (the spec
+//! already parsed, as when one spec checks many runs), the time to parse the
+//! million-line spec, and the ratios between the sizes.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+const THREADS: usize = 1000;
+
+/// A small deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// An interleaving of `per` lines from each thread: `names[t]` prints line k.
+fn transcript(rng: &mut Rng, names: &[String], per: usize) -> String {
+    let mut next = vec![0usize; names.len()];
+    let mut live: Vec<usize> = (0..names.len()).collect();
+    let mut out = String::with_capacity(names.len() * per * 40);
+    while !live.is_empty() {
+        let i = rng.below(live.len());
+        let t = live[i];
+        let value = rng.below(100);
+        let _ = writeln!(
+            out,
+            "[DEBUG] ({:<10}) step {} value={value}",
+            names[t], next[t]
+        );
+        next[t] += 1;
+        if next[t] == per {
+            live.swap_remove(i);
+        }
+    }
+    out
+}
+
+fn measure(lines: usize) -> (Duration, Duration, bool) {
+    let per = lines / THREADS;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ lines as u64);
+    let ref_names: Vec<String> = (1..=THREADS).map(|i| format!("Thread-{i}")).collect();
+    // The run numbers its threads differently.
+    let mut run_names = ref_names.clone();
+    for i in (1..run_names.len()).rev() {
+        let j = rng.below(i + 1);
+        run_names.swap(i, j);
+    }
+    let body = transcript(&mut rng, &ref_names, per);
+    let spec_text = format!(
+        "%key /^\\[[A-Z]+\\] \\((.*?) *\\)/\n%ident thread /Thread-\\d+/\n%redact /value=\\d+/\n%%\n%interleave\n{body}%end\n"
+    );
+    let run = transcript(&mut rng, &run_names, per);
+    let t0 = Instant::now();
+    let spec = golden::Spec::parse("bench", &spec_text).expect("the generated spec parses");
+    let t1 = Instant::now();
+    let outcome = spec.check(&run);
+    let t2 = Instant::now();
+    (t1 - t0, t2 - t1, outcome.is_match())
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100_000, 1_000_000]
+    } else {
+        sizes
+    };
+    let mut first: Option<(usize, Duration, Duration)> = None;
+    for n in sizes {
+        let (parse, check, ok) = measure(n);
+        let total = parse + check;
+        print!(
+            "{n:>9} lines, {THREADS} threads: check {:>7.3} s (spec parse {:>7.3} s, total {:>7.3} s), match={ok}",
+            check.as_secs_f64(),
+            parse.as_secs_f64(),
+            total.as_secs_f64()
+        );
+        match first {
+            Some((n0, c0, t0)) => println!(
+                "  | {:.0}x lines: check {:.2}x time, total {:.2}x time",
+                n as f64 / n0 as f64,
+                check.as_secs_f64() / c0.as_secs_f64(),
+                total.as_secs_f64() / t0.as_secs_f64()
+            ),
+            None => {
+                println!();
+                first = Some((n, check, total));
+            }
+        }
+        if !ok {
+            eprintln!("bench: the run did not match; the benchmark is invalid");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! The search over identity assignments: candidate values (domains) for every
+//! variable, a maximum bipartite matching as the first guess, then a depth-first
+//! search with a budget.
+
+use super::interleave::CompatKind;
+use super::{Checker, LEAF_BUDGET, SEARCH_MAX_VARS, SWEEP_CLASSES};
+use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::matching::hopcroft_karp;
+use crate::pattern::{Bind, Seg, matches};
+use crate::spec::Kind;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// What an interleave block says about one reference class: the actual shapes it
+/// is compatible with, the values of variables in its messages, and whether some
+/// compatibility is only loose (values then unconstrained).
+type ClassDomains = (Vec<u32>, BTreeMap<u32, Rc<Vec<u32>>>, bool);
+
+/// State of the depth-first search over assignments.
+struct Search {
+    order: Vec<usize>,
+    domains: Vec<Rc<Vec<u32>>>,
+    suggested: Vec<Option<u32>>,
+    assign: Vec<Option<u32>>,
+    used: FxHashSet<(u32, u32)>,
+    leaves: usize,
+    best: Option<(usize, Vec<Option<u32>>)>,
+    sigma: Vec<Option<String>>,
+}
+
+/// Sorted intersection.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+impl Checker<'_, '_> {
+    /// The id of a candidate value.
+    pub(super) fn value_id(&mut self, v: &str) -> u32 {
+        if let Some(&id) = self.value_ids.get(v) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(v.to_owned());
+        self.value_ids.insert(v.to_owned(), id);
+        id
+    }
+
+    /// Returns whether some assignment matches, and the assignment to report.
+    pub(super) fn search(&mut self) -> (bool, Vec<Option<String>>) {
+        let nvars = self.spec.vars.len();
+        let mut domains = self.domains();
+        // A variable with no candidate at all: no assignment can match. Fall back
+        // to every value its regex finds, only to show a plausible mapping.
+        let hopeless = domains.iter().any(|d| d.is_empty());
+        if hopeless {
+            for (v, d) in domains.iter_mut().enumerate() {
+                if d.is_empty() {
+                    *d = Rc::new(self.values_in_output(v));
+                }
+            }
+        }
+        // Suggested values: a maximum matching per identity class.
+        let mut suggested: Vec<Option<u32>> = vec![None; nvars];
+        let mut by_class: BTreeMap<Option<u32>, Vec<usize>> = BTreeMap::new();
+        for (v, var) in self.spec.vars.iter().enumerate() {
+            by_class.entry(var.class).or_default().push(v);
+        }
+        for (class, vars) in &by_class {
+            if class.is_none() {
+                for &v in vars {
+                    suggested[v] = domains[v].first().copied();
+                }
+                continue;
+            }
+            let adj: Vec<Vec<u32>> = vars.iter().map(|&v| domains[v].to_vec()).collect();
+            let m = hopcroft_karp(self.values.len(), &adj);
+            for (k, &v) in vars.iter().enumerate() {
+                suggested[v] = m[k];
+            }
+        }
+        let to_sigma = |values: &[String], a: &[Option<u32>]| -> Vec<Option<String>> {
+            a.iter()
+                .map(|x| x.map(|i| values[i as usize].clone()))
+                .collect()
+        };
+        if hopeless {
+            return (false, to_sigma(&self.values, &suggested));
+        }
+        if nvars > SEARCH_MAX_VARS {
+            // Too many labels to search (and to recurse over): the matching's
+            // suggestion is the one assignment tried.
+            let sigma = to_sigma(&self.values, &suggested);
+            self.leaf_memo.clear();
+            if self.leaf(&sigma).0 {
+                return (true, sigma);
+            }
+            self.gave_up = Some(format!(
+                "{nvars} labels are too many for a full search; only the best bipartite matching was tried"
+            ));
+            return (false, sigma);
+        }
+        // Depth-first search, most constrained variable first, suggested value first.
+        let mut order: Vec<usize> = (0..nvars).collect();
+        order.sort_by_key(|&v| (domains[v].len(), v));
+        let mut st = Search {
+            order,
+            domains,
+            suggested,
+            assign: vec![None; nvars],
+            used: FxHashSet::default(),
+            leaves: 0,
+            best: None,
+            sigma: Vec::new(),
+        };
+        if self.dfs(0, &mut st) {
+            return (true, st.sigma);
+        }
+        if st.leaves >= LEAF_BUDGET {
+            self.gave_up = Some(format!(
+                "gave up after trying {LEAF_BUDGET} identity mappings; the one shown is the one that got furthest"
+            ));
+        }
+        match st.best {
+            Some((_, a)) => (false, to_sigma(&self.values, &a)),
+            None => (false, to_sigma(&self.values, &st.suggested)),
+        }
+    }
+
+    fn dfs(&mut self, depth: usize, st: &mut Search) -> bool {
+        if st.leaves >= LEAF_BUDGET {
+            return false;
+        }
+        if depth == st.order.len() {
+            st.leaves += 1;
+            self.leaf_memo.clear();
+            let sigma: Vec<Option<String>> = st
+                .assign
+                .iter()
+                .map(|x| x.map(|i| self.values[i as usize].clone()))
+                .collect();
+            let (ok, reached) = self.leaf(&sigma);
+            if ok {
+                st.sigma = sigma;
+            } else if st.best.as_ref().is_none_or(|b| reached > b.0) {
+                st.best = Some((reached, st.assign.clone()));
+            }
+            return ok;
+        }
+        let v = st.order[depth];
+        let class = self.spec.vars[v].class;
+        let domain = Rc::clone(&st.domains[v]);
+        let first = st.suggested[v];
+        let candidates = first
+            .into_iter()
+            .chain(domain.iter().copied().filter(|x| Some(*x) != first));
+        let mut tried = false;
+        for val in candidates {
+            if let Some(c) = class {
+                if !st.used.insert((c, val)) {
+                    continue;
+                }
+            }
+            tried = true;
+            st.assign[v] = Some(val);
+            let ok = self.dfs(depth + 1, st);
+            if let Some(c) = class {
+                st.used.remove(&(c, val));
+            }
+            if ok {
+                return true;
+            }
+            if st.leaves >= LEAF_BUDGET {
+                break;
+            }
+        }
+        st.assign[v] = None;
+        if !tried {
+            // No value left: evaluate anyway so the report has something to show.
+            return self.dfs(depth + 1, st);
+        }
+        false
+    }
+
+    /// Candidate values (ids) of every variable, sorted.
+    pub(super) fn domains(&mut self) -> Vec<Rc<Vec<u32>>> {
+        let nvars = self.spec.vars.len();
+        let mut dom: Vec<Option<Rc<Vec<u32>>>> = vec![None; nvars];
+        let n = self.actual.lines.len();
+        let mut start = Some(0usize);
+        let nblocks = self.spec.blocks.len();
+        for b in 0..nblocks {
+            let (min, max) = self.spec.blocks[b].size_range();
+            let end = match start {
+                Some(s) if max == Some(min) => Some(s + min),
+                Some(_) if b + 1 == nblocks => Some(n),
+                _ => None,
+            };
+            if let (Some(s), Some(e)) = (start, end) {
+                if e <= n {
+                    for (v, vals) in self.block_domains(b, s, e) {
+                        let d = &mut dom[v as usize];
+                        *d = Some(match d.take() {
+                            None => vals,
+                            Some(old) if Rc::ptr_eq(&old, &vals) => old,
+                            Some(old) => Rc::new(intersect(&old, &vals)),
+                        });
+                    }
+                }
+            }
+            start = end;
+        }
+        (0..nvars)
+            .map(|v| match dom[v].take() {
+                Some(d) => d,
+                None => Rc::new(self.values_in_output(v)),
+            })
+            .collect()
+    }
+
+    /// Every distinct value of variable `v`'s regex in the output, as sorted ids.
+    pub(super) fn values_in_output(&mut self, v: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        let actual = self.actual;
+        for line in &actual.lines {
+            for m in self.spec.vars[v].find.find_iter(line) {
+                if !m.is_empty() {
+                    out.push(self.value_id(m.as_str()));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Constraints one block puts on variables, given its segment `s..e`.
+    pub(super) fn block_domains(
+        &mut self,
+        b: usize,
+        s: usize,
+        e: usize,
+    ) -> Vec<(u32, Rc<Vec<u32>>)> {
+        let spec = self.spec;
+        let block = &spec.blocks[b];
+        let mut out = Vec::new();
+        match block.kind {
+            Kind::Tokens => {}
+            Kind::Ordered | Kind::Unordered => {
+                let lines: Vec<usize> = (s..e).collect();
+                self.per_line_domains(b, 0..block.items.len(), &lines, &mut out);
+            }
+            Kind::Interleave => {
+                self.ensure_proj(b, s, e);
+                self.interleave_domains(b, s, e, &mut out);
+                let lines = self.projs[&(b, s, e)].unkeyed.clone();
+                let unkeyed = self.plans[b].as_ref().expect("plan").unkeyed.clone();
+                self.per_line_domains(b, unkeyed.into_iter(), &lines, &mut out);
+            }
+        }
+        out
+    }
+
+    /// For each item with variables: the values they take in lines that match it.
+    pub(super) fn per_line_domains(
+        &mut self,
+        b: usize,
+        items: impl Iterator<Item = usize>,
+        lines: &[usize],
+        out: &mut Vec<(u32, Rc<Vec<u32>>)>,
+    ) {
+        let spec = self.spec;
+        let cx = spec.cx();
+        for i in items {
+            let t = &spec.templates[spec.blocks[b].items[i].tpl as usize];
+            if !t.has_slots() {
+                continue;
+            }
+            let mut vals: BTreeMap<u32, Vec<u32>> = t.vars().map(|v| (v, Vec::new())).collect();
+            for &j in lines {
+                let mut bind = Bind::binding();
+                if matches(t, self.actual.lines[j], &cx, &mut bind) {
+                    for (v, val) in bind.local {
+                        let id = self.value_id(&val);
+                        vals.entry(v).or_default().push(id);
+                    }
+                }
+            }
+            for (v, mut ids) in vals {
+                ids.sort_unstable();
+                ids.dedup();
+                out.push((v, Rc::new(ids)));
+            }
+        }
+    }
+
+    /// Domains from an interleave block: a reference thread can only be an actual
+    /// thread whose key matches its key and whose lines match its lines.
+    pub(super) fn interleave_domains(
+        &mut self,
+        b: usize,
+        s: usize,
+        e: usize,
+        out: &mut Vec<(u32, Rc<Vec<u32>>)>,
+    ) {
+        let spec = self.spec;
+        let plan = self.plans[b]
+            .as_ref()
+            .expect("interleave blocks have a plan");
+        let threads: Vec<(usize, u32, BTreeSet<u32>)> = plan
+            .threads
+            .iter()
+            .map(|t| {
+                // The key's variables, and those of the lines (shared by the class).
+                let mut vars: BTreeSet<u32> = spec.templates[t.key_tpl as usize].vars().collect();
+                vars.extend(self.classes[t.class].vars.iter().copied());
+                (t.class, t.key_tpl, vars)
+            })
+            .collect();
+        let nclasses = threads.iter().map(|t| t.0).collect::<BTreeSet<_>>().len();
+        let proj_keys = self.projs[&(b, s, e)].keys.len();
+        let mut shape_members: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for ak in 0..proj_keys {
+            shape_members
+                .entry(self.projs[&(b, s, e)].shape[ak])
+                .or_default()
+                .push(ak);
+        }
+        // Per class: compatible shapes, and values of message variables.
+        let mut class_cache: FxHashMap<usize, ClassDomains> = FxHashMap::default();
+        // Per (class, regex of a one-slot key): value ids of matching keys.
+        let mut own_cache: FxHashMap<(usize, u32), Rc<Vec<u32>>> = FxHashMap::default();
+        for (t, (class, key_tpl, vars)) in threads.into_iter().enumerate() {
+            if vars.is_empty() {
+                continue;
+            }
+            #[allow(clippy::map_entry)] // the entry cannot be held across `self.compat`
+            if !class_cache.contains_key(&class) {
+                if self.classes[class].exact && nclasses <= SWEEP_CLASSES {
+                    self.sweep(b, s, e, class);
+                }
+                let mut ok_shapes = Vec::new();
+                let mut vals: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+                let mut loose = false;
+                for (&shape, members) in &shape_members {
+                    match self.compat(b, s, e, class, members[0]) {
+                        CompatKind::No => {}
+                        CompatKind::Loose => {
+                            loose = true;
+                            ok_shapes.push(shape);
+                        }
+                        CompatKind::Yes => {
+                            ok_shapes.push(shape);
+                            let binds = self.compat_binds(b, s, e, class, members[0]).to_vec();
+                            for (v, val) in binds {
+                                let id = self.value_id(&val);
+                                vals.entry(v).or_default().push(id);
+                            }
+                        }
+                    }
+                }
+                let vals = vals
+                    .into_iter()
+                    .map(|(v, mut ids)| {
+                        ids.sort_unstable();
+                        ids.dedup();
+                        (v, Rc::new(ids))
+                    })
+                    .collect();
+                class_cache.insert(class, (ok_shapes, vals, loose));
+            }
+            let (ok_shapes, msg_vals, loose) = &class_cache[&class];
+            let kt = &spec.templates[key_tpl as usize];
+            let mut constrained: BTreeSet<u32> = BTreeSet::new();
+            match kt.segs.as_slice() {
+                [Seg::Slot(own)] => {
+                    let re_id = spec.var_regex[*own as usize];
+                    let ids = match own_cache.get(&(class, re_id)) {
+                        Some(ids) => Rc::clone(ids),
+                        None => {
+                            let re = &spec.regexes.anchored[re_id as usize];
+                            let mut ids = Vec::new();
+                            for shape in ok_shapes {
+                                for &ak in &shape_members[shape] {
+                                    let key = self.projs[&(b, s, e)].keys[ak];
+                                    if re.is_match(key) {
+                                        ids.push(self.value_id(key));
+                                    }
+                                }
+                            }
+                            ids.sort_unstable();
+                            ids.dedup();
+                            let ids = Rc::new(ids);
+                            own_cache.insert((class, re_id), Rc::clone(&ids));
+                            ids
+                        }
+                    };
+                    out.push((*own, ids));
+                    constrained.insert(*own);
+                }
+                [Seg::Lit(_)] => {}
+                _ => {
+                    // A key with regexes or several labels: compare with every thread.
+                    let mut vals: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+                    for shape in ok_shapes {
+                        for &ak in &shape_members[shape] {
+                            if let Some(kb) = self.key_match(b, s, e, t, ak) {
+                                for (v, val) in kb {
+                                    let id = self.value_id(&val);
+                                    vals.entry(v).or_default().push(id);
+                                }
+                            }
+                        }
+                    }
+                    for v in kt.vars() {
+                        let mut ids = vals.remove(&v).unwrap_or_default();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        out.push((v, Rc::new(ids)));
+                        constrained.insert(v);
+                    }
+                }
+            }
+            if !*loose {
+                for v in vars.iter().filter(|v| !constrained.contains(v)) {
+                    let ids = msg_vals
+                        .get(v)
+                        .cloned()
+                        .unwrap_or_else(|| Rc::new(Vec::new()));
+                    out.push((*v, ids));
+                }
+            }
+        }
+    }
+}

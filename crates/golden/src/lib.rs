@@ -1,0 +1,314 @@
+//! Golden-output checking for multi-threaded programs.
+//!
+//! A *reference file* is a transcript of one run of a program (the tutorial's
+//! printed output, verbatim) under a header that declares what may legitimately
+//! differ in another run: the interleaving of threads, auto-numbered thread names,
+//! object addresses, timestamps, random values, lines torn by unsynchronised writes.
+//! [`Spec::check`] decides whether one run matches; nothing else is normalised.
+//!
+//! # Guarantees
+//!
+//! - **Strict by default.** Every output line must be accounted for by a reference
+//!   line; trailing whitespace and trailing blank lines are the only slack.
+//! - **Semantics, not search heuristics.** Unordered blocks use maximum bipartite
+//!   matching (a wildcard never steals the line an exact pattern needs), interleave
+//!   blocks compare each thread's projection and pair threads by bipartite matching,
+//!   identity labels are renamed one-to-one across the whole file. Whether a spec
+//!   passes never depends on the order its header directives are written in.
+//! - **No silently ignored spec text.** Unknown directives, blocks left open,
+//!   bad regexes, declarations that apply to nothing are [`SpecError`]s with
+//!   `file:line:col` and a hint.
+//! - **Fast.** Interleave blocks are checked per thread in linear time; threads
+//!   with identical lines are compared once (a million lines from a thousand threads
+//!   check well under a second in release mode: `cargo run --release -p golden
+//!   --example bench`).
+//!
+//! # File layout
+//!
+//! ```text
+//! # comments and %directives          <- the header
+//! %%                                  <- ends the header
+//! the reference output, verbatim      <- the body, grouped into blocks
+//! ```
+//!
+//! Body lines outside any block form ordered blocks. Blocks are matched against
+//! consecutive stretches of the output, in order: the order *between* blocks is
+//! what the program guarantees (a line after `join()` comes after the block of
+//! worker lines). In the body, a line starting with `%` is a directive; write `\%`
+//! for a literal `%`. `%#` starts a comment line.
+//!
+//! # Header directives
+//!
+//! ## `%key /REGEX/`: the thread of a line
+//!
+//! Group 1 of the regex is the line's key (its thread name, whitespace trimmed).
+//! The spaces after the key are its column padding (`%(threadName)-10s`): a name of
+//! another length must be padded to the same width (never truncated). Used by
+//! `%interleave` blocks.
+//!
+//! ```
+//! let spec = "%key /^\\((.*?) *\\)/\n%%\n%interleave\n(a         ) one\n(b         ) two\n(a         ) three\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("(b         ) two\n(a         ) one\n(a         ) three\n").is_match());
+//! // Each thread's own lines keep their order.
+//! assert!(!spec.check("(a         ) three\n(b         ) two\n(a         ) one\n").is_match());
+//! // The padding of the name column is part of the format.
+//! assert!(!spec.check("(a ) one\n(b         ) two\n(a         ) three\n").is_match());
+//! ```
+//!
+//! ## `%ident CLASS /REGEX/`: identities are labels
+//!
+//! Every match of the regex in the body is a *label* (`Thread-21`). A run matches
+//! if some one-to-one renaming of labels to values found in the run (`Thread-1`)
+//! makes it match, the same renaming everywhere in the file, messages included.
+//! The renaming is found by bipartite matching and a search, never first-fit.
+//!
+//! ```
+//! let spec = "%key /^\\((.*?) *\\)/\n%ident thread /Thread-\\d+/\n%%\n%interleave\n\
+//!             (Thread-21 ) sleeping\n(Thread-22 ) sleeping\n(Thread-22 ) ending\n%end\n\
+//!             (MainThread) joined Thread-22\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! // Thread-21 -> Thread-2, Thread-22 -> Thread-1, also inside the message.
+//! assert!(spec.check("(Thread-1  ) sleeping\n(Thread-2  ) sleeping\n(Thread-1  ) ending\n\
+//!                     (MainThread) joined Thread-1\n").is_match());
+//! assert!(!spec.check("(Thread-1  ) sleeping\n(Thread-2  ) sleeping\n(Thread-1  ) ending\n\
+//!                      (MainThread) joined Thread-2\n").is_match());
+//! ```
+//!
+//! ## `%redact /REGEX/`: values that carry no meaning
+//!
+//! Any match of the regex in a body line matches any text the regex matches in the
+//! run (timestamps). Overlapping declarations: leftmost, then longest, wins; equal
+//! spans of several redactions accept any of them.
+//!
+//! ```
+//! let spec = "%redact /\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}/\n%%\n2015-06-27 17:07:55,552 (c1) Starting\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("2026-01-02 03:04:05,006 (c1) Starting\n").is_match());
+//! assert!(!spec.check("yesterday (c1) Starting\n").is_match());
+//! ```
+//!
+//! ## `%forbid /REGEX/`: lines that must not appear
+//!
+//! In the header: no output line may contain a match. Inside a block: no line of
+//! that block's stretch of output.
+//!
+//! ```
+//! let spec = "%forbid /panicked/\n%%\n%unordered\n%times 0..\n[..]\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("anything\n").is_match());
+//! assert!(!spec.check("thread 'x' panicked at src/main.rs\n").is_match());
+//! ```
+//!
+//! ## `%exit N`: expected exit status
+//!
+//! Used by [`run_example`] (default 0).
+//!
+//! ```
+//! let spec = golden::Spec::parse("doc", "%exit 3\n%%\nbye\n").unwrap();
+//! assert_eq!(spec.expected_exit(), 3);
+//! ```
+//!
+//! # Blocks
+//!
+//! ## `%ordered` ... `%end` (and lines outside blocks)
+//!
+//! ```
+//! let spec = golden::Spec::parse("doc", "%%\n%ordered\nfirst\nsecond\n%end\n").unwrap();
+//! assert!(spec.check("first\nsecond\n").is_match());
+//! assert!(!spec.check("second\nfirst\n").is_match());
+//! ```
+//!
+//! ## `%unordered` ... `%end`: a multiset of line patterns
+//!
+//! ```
+//! let spec = golden::Spec::parse("doc", "%%\n%unordered\nT{{\\d}}: start\nT1: start\n%end\ndone\n").unwrap();
+//! // The wildcard line must leave `T1: start` to the exact line.
+//! assert!(spec.check("T1: start\nT2: start\ndone\n").is_match());
+//! assert!(!spec.check("T1: start\ndone\nT2: start\n").is_match());
+//! ```
+//!
+//! ## `%interleave` ... `%end`: per-thread order
+//!
+//! Lines are projected by `%key`; each reference thread is paired with one actual
+//! thread (bipartite matching) whose lines match its lines in order. Lines without
+//! a key form one more ordered stream.
+//!
+//! ```
+//! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: Starting\nm: Starting\nw: Exiting\nm: Exiting\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("m: Starting\nw: Starting\nm: Exiting\nw: Exiting\n").is_match());
+//! assert!(!spec.check("w: Starting\nw: Exiting\nm: Exiting\nm: Starting\n").is_match());
+//! ```
+//!
+//! ## `%sync FROM -> TO`: order between two threads of an interleave block
+//!
+//! Inside an interleave block: the lines of thread FROM written above the `%sync`
+//! come, in the output, before the lines of thread TO written below it (a
+//! happens-before edge such as `join()` or an event being set). Threads are named
+//! by their keys as written; the lines counted above must have fixed counts.
+//!
+//! ```
+//! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: working\nm: joining w\nw: done\n%sync w -> m\nm: joined\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("m: joining w\nw: working\nw: done\nm: joined\n").is_match());
+//! assert!(!spec.check("w: working\nm: joining w\nm: joined\nw: done\n").is_match());
+//! ```
+//!
+//! ## `%tokens` ... `%end`: output torn mid-line
+//!
+//! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). The block matches
+//! when the run holds the same multiset of tokens (runs of letters, single other
+//! characters), whatever the order and the line breaks. Body lines are literal.
+//!
+//! ```
+//! let spec = "%%\n%tokens\nWorker: 0\nWorker:Worker:   21\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("Worker: 0\nWorker: 1\nWorker: 2\n").is_match());
+//! assert!(!spec.check("Worker: 0\nWorker: 1\n").is_match());
+//! ```
+//!
+//! # Line modifiers
+//!
+//! ## `%times N`, `%times N..M`, `%times N..`: counts and ranges
+//!
+//! ```
+//! let spec = golden::Spec::parse("doc", "%%\n%times 1..3\ntick\nboom\n").unwrap();
+//! assert!(spec.check("tick\ntick\nboom\n").is_match());
+//! assert!(!spec.check("boom\n").is_match());
+//! assert!(!spec.check("tick\ntick\ntick\ntick\nboom\n").is_match());
+//! ```
+//!
+//! ## `%optional`: a line that may be absent
+//!
+//! ```
+//! let spec = golden::Spec::parse("doc", "%%\nstart\n%optional\nmaybe\nend\n").unwrap();
+//! assert!(spec.check("start\nend\n").is_match());
+//! assert!(spec.check("start\nmaybe\nend\n").is_match());
+//! ```
+//!
+//! # Inline patterns
+//!
+//! ## `{{REGEX}}` and `[..]`
+//!
+//! `{{REGEX}}` matches a span the regex matches entirely; `[..]` is any text.
+//! Every split of the line is tried, so `a[..]b` matches `abab`.
+//!
+//! ```
+//! let spec = golden::Spec::parse("doc", "%%\nvalue={{\\d+}}\n[..] done\n").unwrap();
+//! assert!(spec.check("value=58\nall done\n").is_match());
+//! assert!(!spec.check("value=x\nall done\n").is_match());
+//! ```
+//!
+//! ## `[[NAME:TYPE]]` ... `[[NAME]]`: captures that must repeat
+//!
+//! TYPE is `int`, `hex`, `float`, `word` or a regex. Every occurrence of the
+//! capture, wherever it is in the file, must have the same value.
+//!
+//! ```
+//! let spec = "%%\nInitializing <obj at [[ADDR:hex]]>\nInitializing <obj at [[ADDR]]>\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("Initializing <obj at 0x7f01>\nInitializing <obj at 0x7f01>\n").is_match());
+//! assert!(!spec.check("Initializing <obj at 0x7f01>\nInitializing <obj at 0x7f02>\n").is_match());
+//! ```
+//!
+//! Escapes: `\{{`, `\[[`, `\[..]` are literal text.
+//!
+//! # Errors
+//!
+//! ```
+//! let err = golden::Spec::parse("x.txt", "%%\n%unorderd\n").unwrap_err();
+//! assert_eq!(err.to_string(), "x.txt:2:1: unknown directive `%unorderd` in the body (did you mean `%unordered`?)");
+//! ```
+//!
+//! # Running examples
+//!
+//! [`run_example`] runs a binary with stdout and stderr on one pipe (so their
+//! lines keep their relative order), under a timeout, and checks the output and
+//! the exit status. A golden test of an example:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! let root = golden::workspace_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("in a workspace");
+//! let report = golden::run_example(
+//!     &root.join("target/debug/threading_lock"),
+//!     &root.join("expected-output/threading_lock.txt"),
+//!     &golden::RunOptions::default().time_scale("0.05"),
+//! )
+//! .unwrap_or_else(|e| panic!("{e}"));
+//! assert!(report.passed(), "{report}\n--- output ---\n{}", report.output);
+//! ```
+//!
+//! # Command line
+//!
+//! ```text
+//! golden check EXPECTED ACTUAL      ACTUAL `-` reads standard input
+//! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+//! ```
+//!
+//! `golden run NAME` finds the workspace root (the nearest `Cargo.toml` with
+//! `[workspace]`), runs the newest of `target/{release,debug}/NAME` (or
+//! `$CARGO_TARGET_DIR/...`, or `--bin`), checks it against
+//! `expected-output/NAME.txt` (or `--spec`), and with `--repeat N` reports how many
+//! of N runs passed. `--time-scale S` sets `SYNC_KIT_TIME_SCALE=S` for the example;
+//! `--timeout` (default 60 s) kills an example that hangs.
+//!
+//! Exit status: 0 match, 1 mismatch (or an unexpected exit status or signal of the
+//! example), 2 bad input: malformed spec, unreadable file, output that is not
+//! UTF-8, an example that cannot start or times out. Bad input is explained in one
+//! line on standard error.
+
+mod check;
+mod error;
+mod fxhash;
+mod keys;
+mod matching;
+mod parse;
+mod pattern;
+mod plan;
+mod report;
+mod run;
+#[cfg(test)]
+mod selftest;
+mod seq;
+mod spec;
+mod tokens;
+
+pub use error::SpecError;
+pub use run::{
+    Report, RunError, RunOptions, find_example, run_example, run_with_spec, workspace_root,
+};
+pub use spec::Spec;
+
+use std::fmt;
+
+/// The result of checking one run against a [`Spec`].
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    failure: Option<report::Failure>,
+}
+
+impl Outcome {
+    /// True when the run matches the spec.
+    pub fn is_match(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.failure {
+            None => writeln!(f, "ok"),
+            Some(fail) => fail.fmt(f),
+        }
+    }
+}
+
+impl Spec {
+    /// Check one run's output (stdout and stderr merged) against this spec.
+    pub fn check(&self, actual: &str) -> Outcome {
+        Outcome {
+            failure: check::check(self, actual).failure,
+        }
+    }
+}

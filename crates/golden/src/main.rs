@@ -1,0 +1,182 @@
+//! `golden`: check a run of a multi-threaded example against its reference text.
+//!
+//! ```text
+//! golden check EXPECTED ACTUAL     ACTUAL may be `-` for stdin
+//! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+//! ```
+//!
+//! Exit status: 0 match, 1 mismatch, 2 bad input (malformed spec, unreadable file,
+//! output not UTF-8, example that could not run or timed out).
+
+use golden::{RunError, RunOptions, Spec};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "usage: golden check EXPECTED ACTUAL   (ACTUAL `-` reads stdin)
+       golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]";
+
+/// Bad input: the message is printed on one line and the exit status is 2.
+struct BadInput(String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("check") => check(&args[1..]),
+        Some("run") => run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(true)
+        }
+        Some(other) => Err(BadInput(format!(
+            "unknown command `{other}` (see `golden --help`)"
+        ))),
+        None => Err(BadInput("no command (see `golden --help`)".to_owned())),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(BadInput(msg)) => {
+            eprintln!("golden: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read_spec(path: &Path) -> Result<Spec, BadInput> {
+    let text = std::fs::read(path)
+        .map_err(|e| BadInput(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| BadInput(format!("{} is not UTF-8", path.display())))?;
+    Spec::parse(&path.display().to_string(), &text).map_err(|e| BadInput(e.to_string()))
+}
+
+fn check(args: &[String]) -> Result<bool, BadInput> {
+    let [expected, actual] = args else {
+        return Err(BadInput(
+            "`check` takes two files (see `golden --help`)".to_owned(),
+        ));
+    };
+    let spec = read_spec(Path::new(expected))?;
+    let bytes = if actual == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| BadInput(format!("cannot read stdin: {e}")))?;
+        buf
+    } else {
+        std::fs::read(actual).map_err(|e| BadInput(format!("cannot read {actual}: {e}")))?
+    };
+    let name = if actual == "-" {
+        "stdin"
+    } else {
+        actual.as_str()
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        BadInput(format!(
+            "{name} is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let outcome = spec.check(&text);
+    print!("{outcome}");
+    Ok(outcome.is_match())
+}
+
+fn run(args: &[String]) -> Result<bool, BadInput> {
+    let mut name = None;
+    let mut repeat = 1usize;
+    let mut opts = RunOptions::default();
+    let mut bin: Option<PathBuf> = None;
+    let mut spec_path: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| BadInput(format!("`{flag}` needs a value")))
+        };
+        match a.as_str() {
+            "--repeat" => {
+                repeat = value("--repeat")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| BadInput("`--repeat` needs a positive number".to_owned()))?;
+            }
+            "--time-scale" => {
+                let s = value("--time-scale")?;
+                if !s.parse::<f64>().is_ok_and(|x| x > 0.0 && x.is_finite()) {
+                    return Err(BadInput(format!(
+                        "`--time-scale` needs a positive number, got `{s}`"
+                    )));
+                }
+                opts.time_scale = Some(s);
+            }
+            "--timeout" => {
+                let s = value("--timeout")?;
+                let secs = s
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| *x > 0.0 && x.is_finite())
+                    .ok_or_else(|| BadInput(format!("`--timeout` needs seconds, got `{s}`")))?;
+                opts.timeout = Duration::from_secs_f64(secs);
+            }
+            "--bin" => bin = Some(PathBuf::from(value("--bin")?)),
+            "--spec" => spec_path = Some(PathBuf::from(value("--spec")?)),
+            flag if flag.starts_with('-') => {
+                return Err(BadInput(format!(
+                    "unknown option `{flag}` (see `golden --help`)"
+                )));
+            }
+            n if name.is_none() => name = Some(n.to_owned()),
+            extra => return Err(BadInput(format!("unexpected argument `{extra}`"))),
+        }
+    }
+    let Some(name) = name else {
+        return Err(BadInput(
+            "`run` needs an example name (see `golden --help`)".to_owned(),
+        ));
+    };
+    let cwd =
+        std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
+    let root = golden::workspace_root(&cwd);
+    let spec_path = match (spec_path, &root) {
+        (Some(p), _) => p,
+        (None, Some(r)) => r.join("expected-output").join(format!("{name}.txt")),
+        (None, None) => {
+            return Err(BadInput(
+                "not inside a cargo workspace; pass --spec".to_owned(),
+            ));
+        }
+    };
+    let bin = match (bin, &root) {
+        (Some(b), _) => b,
+        (None, Some(r)) => golden::find_example(r, &name).ok_or_else(|| {
+            BadInput(format!("no built binary `{name}` in the target directory; build it first (cargo build -p {name})"))
+        })?,
+        (None, None) => return Err(BadInput("not inside a cargo workspace; pass --bin".to_owned())),
+    };
+    let spec = read_spec(&spec_path)?;
+    let mut passed = 0;
+    let mut first_failure = None;
+    for _ in 0..repeat {
+        let report = golden::run_with_spec(&bin, &spec, &opts)
+            .map_err(|e: RunError| BadInput(e.to_string()))?;
+        if report.passed() {
+            passed += 1;
+        } else if first_failure.is_none() {
+            first_failure = Some(report);
+        }
+    }
+    if let Some(report) = &first_failure {
+        print!("{report}");
+        println!("--- output of the failing run ---");
+        print!("{}", report.output);
+    }
+    if repeat > 1 || first_failure.is_none() {
+        println!("{name}: {passed}/{repeat} runs passed");
+    }
+    Ok(passed == repeat)
+}

@@ -1,0 +1,245 @@
+//! Bipartite matching (Hopcroft–Karp) and maximum flow (Dinic).
+//!
+//! Both give a *maximum* matching, never a first-fit one: a wildcard that could take
+//! the line an exact pattern needs gives it back through an augmenting path.
+
+use std::collections::VecDeque;
+
+const NONE: u32 = u32::MAX;
+
+/// Maximum matching of a bipartite graph; `adj[l]` lists the right vertices of `l`.
+///
+/// Returns, for each left vertex, its partner. O(E·√V).
+pub(crate) fn hopcroft_karp(n_right: usize, adj: &[Vec<u32>]) -> Vec<Option<u32>> {
+    let n_left = adj.len();
+    let mut mate_l = vec![NONE; n_left];
+    let mut mate_r = vec![NONE; n_right];
+    let mut dist = vec![0u32; n_left];
+    // Greedy start: most graphs are nearly matched by it.
+    for (l, edges) in adj.iter().enumerate() {
+        if let Some(&r) = edges.iter().find(|&&r| mate_r[r as usize] == NONE) {
+            mate_l[l] = r;
+            mate_r[r as usize] = l as u32;
+        }
+    }
+    loop {
+        // BFS from free left vertices, layering by alternating paths.
+        let mut queue = VecDeque::new();
+        for l in 0..n_left {
+            if mate_l[l] == NONE {
+                dist[l] = 0;
+                queue.push_back(l as u32);
+            } else {
+                dist[l] = NONE;
+            }
+        }
+        let mut found = false;
+        while let Some(l) = queue.pop_front() {
+            for &r in &adj[l as usize] {
+                let m = mate_r[r as usize];
+                if m == NONE {
+                    found = true;
+                } else if dist[m as usize] == NONE {
+                    dist[m as usize] = dist[l as usize] + 1;
+                    queue.push_back(m);
+                }
+            }
+        }
+        if !found {
+            break;
+        }
+        let mut progress = false;
+        let mut next = vec![0usize; n_left];
+        for l in 0..n_left {
+            if mate_l[l] == NONE && augment(l, adj, &mut mate_l, &mut mate_r, &mut dist, &mut next)
+            {
+                progress = true;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    mate_l
+        .into_iter()
+        .map(|r| (r != NONE).then_some(r))
+        .collect()
+}
+
+/// Iterative DFS along the BFS layers from free left vertex `start`.
+fn augment(
+    start: usize,
+    adj: &[Vec<u32>],
+    mate_l: &mut [u32],
+    mate_r: &mut [u32],
+    dist: &mut [u32],
+    next: &mut [usize],
+) -> bool {
+    let mut stack: Vec<usize> = vec![start];
+    let mut via: Vec<u32> = Vec::new();
+    while let Some(&l) = stack.last() {
+        let mut advanced = false;
+        while next[l] < adj[l].len() {
+            let r = adj[l][next[l]];
+            next[l] += 1;
+            let m = mate_r[r as usize];
+            if m == NONE {
+                // Flip the path: stack[i] takes via[i], the last takes r.
+                via.push(r);
+                for (i, &ll) in stack.iter().enumerate() {
+                    let rr = via[i];
+                    mate_l[ll] = rr;
+                    mate_r[rr as usize] = ll as u32;
+                }
+                return true;
+            }
+            if dist[m as usize] == dist[l] + 1 {
+                via.push(r);
+                stack.push(m as usize);
+                advanced = true;
+                break;
+            }
+        }
+        if !advanced {
+            dist[l] = NONE;
+            stack.pop();
+            via.pop();
+        }
+    }
+    false
+}
+
+/// A flow network for Dinic's algorithm.
+pub(crate) struct Flow {
+    head: Vec<Vec<usize>>,
+    to: Vec<usize>,
+    cap: Vec<u64>,
+}
+
+impl Flow {
+    pub(crate) fn new(nodes: usize) -> Self {
+        Flow {
+            head: vec![Vec::new(); nodes],
+            to: Vec::new(),
+            cap: Vec::new(),
+        }
+    }
+
+    /// Add an edge; returns its id (its flow is read with [`Flow::flow_on`]).
+    pub(crate) fn edge(&mut self, a: usize, b: usize, cap: u64) -> usize {
+        let id = self.to.len();
+        self.head[a].push(id);
+        self.to.push(b);
+        self.cap.push(cap);
+        self.head[b].push(id + 1);
+        self.to.push(a);
+        self.cap.push(0);
+        id
+    }
+
+    /// Flow pushed along edge `id` (the residual of its reverse edge).
+    pub(crate) fn flow_on(&self, id: usize) -> u64 {
+        self.cap[id ^ 1]
+    }
+
+    /// Maximum flow from `s` to `t`.
+    pub(crate) fn max_flow(&mut self, s: usize, t: usize) -> u64 {
+        let n = self.head.len();
+        let mut total = 0;
+        loop {
+            let mut level = vec![u32::MAX; n];
+            level[s] = 0;
+            let mut queue = VecDeque::from([s]);
+            while let Some(v) = queue.pop_front() {
+                for &e in &self.head[v] {
+                    let w = self.to[e];
+                    if self.cap[e] > 0 && level[w] == u32::MAX {
+                        level[w] = level[v] + 1;
+                        queue.push_back(w);
+                    }
+                }
+            }
+            if level[t] == u32::MAX {
+                return total;
+            }
+            let mut it = vec![0usize; n];
+            loop {
+                let pushed = self.push(s, t, u64::MAX, &level, &mut it);
+                if pushed == 0 {
+                    break;
+                }
+                total += pushed;
+            }
+        }
+    }
+
+    fn push(&mut self, s: usize, t: usize, limit: u64, level: &[u32], it: &mut [usize]) -> u64 {
+        // Iterative DFS for one augmenting path in the level graph.
+        let mut path: Vec<usize> = Vec::new();
+        let mut v = s;
+        loop {
+            if v == t {
+                let f = path
+                    .iter()
+                    .map(|&e| self.cap[e])
+                    .min()
+                    .unwrap_or(limit)
+                    .min(limit);
+                for &e in &path {
+                    self.cap[e] -= f;
+                    self.cap[e ^ 1] += f;
+                }
+                return f;
+            }
+            let mut moved = false;
+            while it[v] < self.head[v].len() {
+                let e = self.head[v][it[v]];
+                let w = self.to[e];
+                if self.cap[e] > 0 && level[w] == level[v] + 1 {
+                    path.push(e);
+                    v = w;
+                    moved = true;
+                    break;
+                }
+                it[v] += 1;
+            }
+            if !moved {
+                let Some(e) = path.pop() else { return 0 };
+                v = self.to[e ^ 1];
+                it[v] += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn augmenting_path_frees_the_exact_partner() {
+        // Left 0 (a wildcard) can take right 0 or 1; left 1 (exact) only right 0.
+        let adj = vec![vec![0, 1], vec![0]];
+        let m = hopcroft_karp(2, &adj);
+        assert_eq!(m, vec![Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn deficient_graph_is_reported() {
+        let adj = vec![vec![0], vec![0], vec![1]];
+        let m = hopcroft_karp(2, &adj);
+        assert_eq!(m.iter().filter(|x| x.is_some()).count(), 2);
+    }
+
+    #[test]
+    fn dinic_respects_capacities() {
+        let mut f = Flow::new(4);
+        f.edge(0, 1, 3);
+        f.edge(0, 2, 2);
+        let e = f.edge(1, 3, 1);
+        f.edge(2, 3, 5);
+        f.edge(1, 2, 10);
+        assert_eq!(f.max_flow(0, 3), 5);
+        assert_eq!(f.flow_on(e), 1);
+    }
+}

@@ -1,0 +1,266 @@
+//! What a failed check prints: a verdict line naming the file and the block, the
+//! identity mapping that was tried, each missing line with the closest actual line,
+//! and a diff of the block in output order.
+
+use crate::check::Actual;
+use crate::error::edit_distance;
+use crate::spec::{Block, Spec};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+/// Most diff lines shown; the rest is summarised.
+const DIFF_LIMIT: usize = 200;
+
+/// One line of a block diff.
+#[derive(Debug, Clone)]
+pub(crate) enum DiffLine {
+    /// Actual line (0-based) that matched its reference line.
+    Same(usize, String),
+    /// Reference line (spec line number) with no actual line.
+    Missing(usize, String),
+    /// Actual line (0-based) that no reference line accounts for.
+    Extra(usize, String),
+}
+
+/// A missing reference line: spec line, text, and the closest actual line.
+pub(crate) type Missing = (usize, String, Option<(usize, String)>);
+
+/// Everything known about why a check failed.
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    file: String,
+    block: Option<String>,
+    pub(crate) reason: String,
+    mapping: Vec<(String, Option<String>)>,
+    /// Reference thread key -> actual thread key it was compared with.
+    pub(crate) threads: Vec<(String, Option<String>)>,
+    /// (spec line, text, closest actual line)
+    pub(crate) missing: Vec<Missing>,
+    pub(crate) unexpected: Vec<usize>,
+    pub(crate) diff: Vec<DiffLine>,
+    pub(crate) segment: (usize, usize),
+    /// Extra remarks (e.g. the search for a mapping gave up).
+    pub(crate) notes: Vec<String>,
+}
+
+impl Failure {
+    pub(crate) fn new(
+        spec: &Spec,
+        block: Option<usize>,
+        mapping: Vec<(String, Option<String>)>,
+    ) -> Self {
+        Failure {
+            file: spec.name.clone(),
+            block: block.map(|b| spec.blocks[b].describe()),
+            reason: String::new(),
+            mapping,
+            threads: Vec::new(),
+            missing: Vec::new(),
+            unexpected: Vec::new(),
+            diff: Vec::new(),
+            segment: (0, 0),
+            notes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn forbidden(
+        spec: &Spec,
+        block: Option<usize>,
+        spec_line: usize,
+        j: usize,
+        line: &str,
+    ) -> Self {
+        let mut f = Failure::new(spec, block, Vec::new());
+        f.reason = format!(
+            "output line {} matches the `%forbid` of spec line {spec_line}",
+            j + 1
+        );
+        f.unexpected.push(j);
+        f.diff.push(DiffLine::Extra(j, line.to_owned()));
+        f
+    }
+
+    /// Fill in missing/unexpected lines and the diff from an ordered alignment.
+    pub(crate) fn absorb(
+        &mut self,
+        spec: &Spec,
+        block: &Block,
+        items: &[usize],
+        lines: &[usize],
+        pairs: &[(usize, usize)],
+        actual: &Actual<'_>,
+    ) {
+        let (matched_items, matched_lines) = tally(pairs);
+        let missing = missing_items(block, items, &matched_items);
+        // A missing line goes right after the actual line its predecessor (same thread) took.
+        let mut after: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+        for &i in &missing {
+            let key = block.items[i].key.as_ref().map(|k| k.id);
+            let anchor = pairs
+                .iter()
+                .filter(|(pi, _)| *pi < i && block.items[*pi].key.as_ref().map(|k| k.id) == key)
+                .map(|(_, j)| *j)
+                .max();
+            after.entry(anchor).or_default().push(i);
+        }
+        let push_missing = |f: &mut Failure, list: Option<&Vec<usize>>| {
+            for &i in list.into_iter().flatten() {
+                f.diff.push(DiffLine::Missing(
+                    block.items[i].line,
+                    block.items[i].text.clone(),
+                ));
+            }
+        };
+        push_missing(self, after.get(&None));
+        for &j in lines {
+            if matched_lines.contains(&j) {
+                self.diff
+                    .push(DiffLine::Same(j, actual.lines[j].to_owned()));
+            } else {
+                self.unexpected.push(j);
+                self.diff
+                    .push(DiffLine::Extra(j, actual.lines[j].to_owned()));
+            }
+            push_missing(self, after.get(&Some(j)));
+        }
+        self.finish(spec, block, &missing, lines, actual);
+    }
+
+    /// Same for an unordered block: missing lines are listed at the end.
+    pub(crate) fn absorb_unordered(
+        &mut self,
+        spec: &Spec,
+        block: &Block,
+        items: &[usize],
+        lines: &[usize],
+        pairs: &[(usize, usize)],
+        actual: &Actual<'_>,
+    ) {
+        let (matched_items, matched_lines) = tally(pairs);
+        let missing = missing_items(block, items, &matched_items);
+        for &j in lines {
+            if matched_lines.contains(&j) {
+                self.diff
+                    .push(DiffLine::Same(j, actual.lines[j].to_owned()));
+            } else {
+                self.unexpected.push(j);
+                self.diff
+                    .push(DiffLine::Extra(j, actual.lines[j].to_owned()));
+            }
+        }
+        for &i in &missing {
+            self.diff.push(DiffLine::Missing(
+                block.items[i].line,
+                block.items[i].text.clone(),
+            ));
+        }
+        self.finish(spec, block, &missing, lines, actual);
+    }
+
+    fn finish(
+        &mut self,
+        _spec: &Spec,
+        block: &Block,
+        missing: &[usize],
+        lines: &[usize],
+        actual: &Actual<'_>,
+    ) {
+        let pool: Vec<usize> = if self.unexpected.is_empty() {
+            lines.to_vec()
+        } else {
+            self.unexpected.clone()
+        };
+        for &i in missing {
+            let text = &block.items[i].text;
+            let closest = pool
+                .iter()
+                .filter(|&&j| actual.lines[j].len() < 2000 && text.len() < 2000)
+                .min_by_key(|&&j| edit_distance(text, actual.lines[j]))
+                .map(|&j| (j, actual.lines[j].to_owned()));
+            self.missing
+                .push((block.items[i].line, text.clone(), closest));
+        }
+        self.reason = match (self.missing.len(), self.unexpected.len()) {
+            (0, 0) => "the lines are all there, but not in an order the block allows".to_owned(),
+            (m, 0) => format!("{m} missing line(s)"),
+            (0, u) => format!("{u} unexpected line(s)"),
+            (m, u) => format!("{m} missing line(s), {u} unexpected line(s)"),
+        };
+    }
+}
+
+fn tally(pairs: &[(usize, usize)]) -> (BTreeMap<usize, usize>, HashSet<usize>) {
+    let mut items = BTreeMap::new();
+    let mut lines = HashSet::new();
+    for &(i, j) in pairs {
+        *items.entry(i).or_insert(0) += 1;
+        lines.insert(j);
+    }
+    (items, lines)
+}
+
+fn missing_items(block: &Block, items: &[usize], matched: &BTreeMap<usize, usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &i in items {
+        let have = matched.get(&i).copied().unwrap_or(0);
+        for _ in have..block.items[i].min {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// Most pairs listed in a mapping line.
+const PAIR_LIMIT: usize = 20;
+
+/// `a -> b, c -> (none), ...` (at most `PAIR_LIMIT` pairs).
+fn pairs(list: &[(String, Option<String>)]) -> String {
+    let mut out: Vec<String> = list
+        .iter()
+        .take(PAIR_LIMIT)
+        .map(|(k, v)| format!("{k} -> {}", v.as_deref().unwrap_or("(none)")))
+        .collect();
+    if list.len() > PAIR_LIMIT {
+        out.push(format!("... {} more", list.len() - PAIR_LIMIT));
+    }
+    out.join(", ")
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.block {
+            Some(b) => writeln!(f, "FAIL {}: {b}: {}", self.file, self.reason)?,
+            None => writeln!(f, "FAIL {}: {}", self.file, self.reason)?,
+        }
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
+        }
+        if !self.mapping.is_empty() {
+            writeln!(f, "  identity mapping tried: {}", pairs(&self.mapping))?;
+        }
+        if !self.threads.is_empty() {
+            writeln!(f, "  threads compared: {}", pairs(&self.threads))?;
+        }
+        for (line, text, closest) in &self.missing {
+            writeln!(f, "  missing (spec line {line}): {text}")?;
+            match closest {
+                Some((j, l)) => writeln!(f, "      closest actual line {}: {l}", j + 1)?,
+                None => writeln!(f, "      no actual line is close")?,
+            }
+        }
+        if !self.diff.is_empty() {
+            writeln!(f, "  diff of the block (- expected, + actual, = matched):")?;
+            for d in self.diff.iter().take(DIFF_LIMIT) {
+                match d {
+                    DiffLine::Same(j, l) => writeln!(f, "  = {:>5} | {l}", j + 1)?,
+                    DiffLine::Missing(n, l) => writeln!(f, "  - {:>5} | {l}", format!("s{n}"))?,
+                    DiffLine::Extra(j, l) => writeln!(f, "  + {:>5} | {l}", j + 1)?,
+                }
+            }
+            if self.diff.len() > DIFF_LIMIT {
+                writeln!(f, "  ... {} more diff lines", self.diff.len() - DIFF_LIMIT)?;
+            }
+        }
+        Ok(())
+    }
+}
