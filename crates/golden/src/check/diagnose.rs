@@ -6,7 +6,7 @@ use super::unordered::unordered;
 use super::{Actual, Checker};
 use crate::matching::hopcroft_karp;
 use crate::pattern::{Bind, matches};
-use crate::report::{DiffLine, Failure};
+use crate::report::{DiffLine, Failure, View};
 use crate::spec::{Block, Kind, Spec};
 use crate::tokens::{bag_diff, tokens};
 use std::collections::BTreeSet;
@@ -102,14 +102,34 @@ impl Checker<'_, '_> {
             Kind::Ordered => {
                 let items: Vec<usize> = (0..block.items.len()).collect();
                 let pairs = align(spec, block, &items, &lines, self.actual, sigma, 0);
-                f.absorb(spec, block, &items, &lines, &pairs, self.actual);
+                f.absorb(
+                    &View {
+                        spec,
+                        block,
+                        actual: self.actual,
+                        sigma,
+                    },
+                    &items,
+                    &lines,
+                    &pairs,
+                );
             }
             Kind::Unordered => {
                 let (_, pairs) = unordered(spec, block, &self.actual.lines[s..e], sigma);
                 let pairs: Vec<(usize, usize)> =
                     pairs.into_iter().map(|(i, j)| (i, j + s)).collect();
                 let items: Vec<usize> = (0..block.items.len()).collect();
-                f.absorb_unordered(spec, block, &items, &lines, &pairs, self.actual);
+                f.absorb_unordered(
+                    &View {
+                        spec,
+                        block,
+                        actual: self.actual,
+                        sigma,
+                    },
+                    &items,
+                    &lines,
+                    &pairs,
+                );
             }
             Kind::Tokens => {
                 let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
@@ -183,7 +203,17 @@ impl Checker<'_, '_> {
                     0,
                 ));
                 let items: Vec<usize> = (0..block.items.len()).collect();
-                f.absorb(spec, block, &items, &lines, &all_pairs, self.actual);
+                f.absorb(
+                    &View {
+                        spec,
+                        block,
+                        actual: self.actual,
+                        sigma,
+                    },
+                    &items,
+                    &lines,
+                    &all_pairs,
+                );
                 if f.missing.is_empty() && f.unexpected.is_empty() {
                     f.reason =
                         "every line has a partner, but no consistent thread mapping was found"
