@@ -49,7 +49,6 @@ pub(crate) struct Failure {
     pub(crate) missing: Vec<Missing>,
     pub(crate) unexpected: Vec<usize>,
     pub(crate) diff: Vec<DiffLine>,
-    pub(crate) segment: (usize, usize),
     /// Extra remarks (e.g. the search for a mapping gave up).
     pub(crate) notes: Vec<String>,
 }
@@ -69,7 +68,6 @@ impl Failure {
             missing: Vec::new(),
             unexpected: Vec::new(),
             diff: Vec::new(),
-            segment: (0, 0),
             notes: Vec::new(),
         }
     }

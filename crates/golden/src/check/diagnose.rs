@@ -86,7 +86,6 @@ impl Checker<'_, '_> {
         let spec = self.spec;
         let block = &spec.blocks[b];
         let mut f = Failure::new(spec, Some(b), mapping);
-        f.segment = (s, e);
         let lines: Vec<usize> = (s..e).collect();
         for &j in &lines {
             if let Some(fb) = block
@@ -101,7 +100,7 @@ impl Checker<'_, '_> {
         match block.kind {
             Kind::Ordered => {
                 let items: Vec<usize> = (0..block.items.len()).collect();
-                let pairs = align(spec, block, &items, &lines, self.actual, sigma, 0);
+                let pairs = align(spec, block, &items, &lines, self.actual, sigma);
                 f.absorb(
                     &View {
                         spec,
@@ -177,15 +176,7 @@ impl Checker<'_, '_> {
                             Vec::new()
                         }
                     };
-                    all_pairs.extend(align(
-                        spec,
-                        block,
-                        &thread.items,
-                        &act,
-                        self.actual,
-                        sigma,
-                        0,
-                    ));
+                    all_pairs.extend(align(spec, block, &thread.items, &act, self.actual, sigma));
                 }
                 for (ak, t) in taken.iter().enumerate() {
                     if !t {
@@ -200,7 +191,6 @@ impl Checker<'_, '_> {
                     &proj.unkeyed,
                     self.actual,
                     sigma,
-                    0,
                 ));
                 let items: Vec<usize> = (0..block.items.len()).collect();
                 f.absorb(
@@ -251,7 +241,6 @@ fn align(
     lines: &[usize],
     actual: &Actual<'_>,
     sigma: &[Option<String>],
-    _depth: usize,
 ) -> Vec<(usize, usize)> {
     let cx = spec.cx();
     let (n, m) = (items.len(), lines.len());
