@@ -174,6 +174,20 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
         print!("{report}");
         println!("--- output of the failing run ---");
         print!("{}", report.output);
+        // The run cannot be repeated at will: keep its output for a closer look.
+        if let Some(r) = &root {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| r.join("target"), PathBuf::from);
+            let saved = target.join("golden").join(format!("{name}.actual"));
+            let written = saved
+                .parent()
+                .map(std::fs::create_dir_all)
+                .transpose()
+                .and_then(|_| std::fs::write(&saved, &report.output));
+            if written.is_ok() {
+                println!("--- saved to {} ---", saved.display());
+            }
+        }
     }
     if repeat > 1 || first_failure.is_none() {
         println!("{name}: {passed}/{repeat} runs passed");
