@@ -214,6 +214,25 @@ fn run_reports_crashes_and_timeouts() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("exited with status 3"), "{stdout}");
+    // ... unless the spec expects that status.
+    let spec3 = write(&d, "ex3.txt", b"%exit 3\n%%\nhello\n");
+    let out = golden(
+        &[
+            "run",
+            "status",
+            "--bin",
+            status.to_str().unwrap_or_default(),
+            "--spec",
+            spec3.to_str().unwrap_or_default(),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let hang = script(&d, "hang", "echo hello; exec sleep 30");
     let started = std::time::Instant::now();
     let out = golden(
