@@ -6,9 +6,10 @@
 //! The reference is one interleaving of 1,000 threads named `Thread-1`..`Thread-1000`
 //! logging `step K value=V` through a `%(threadName)-10s` format; the run is another
 //! interleaving, with the thread numbers permuted (so the identity renaming has real
-//! work to do) and other random values (redacted). Prints the check time (the spec
-//! already parsed, as when one spec checks many runs), the time to parse the
-//! million-line spec, and the ratios between the sizes.
+//! work to do) and other random values (redacted). A second spec says the same
+//! compactly (per thread: `%times N` and one line with inline patterns). Prints the
+//! check time (the spec already parsed, as when one spec checks many runs), the
+//! parse time, and the ratios between the sizes.
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -68,10 +69,33 @@ fn measure(lines: usize) -> (Duration, Duration, bool) {
         "%key /^\\[[A-Z]+\\] \\((.*?) *\\)/\n%ident thread /Thread-\\d+/\n%redact /value=\\d+/\n%%\n%interleave\n{body}%end\n"
     );
     let run = transcript(&mut rng, &run_names, per);
+    measure_spec(&spec_text, &run)
+}
+
+/// The same run against a compact spec: one line per thread, repeated.
+fn measure_compact(lines: usize) -> (Duration, Duration, bool) {
+    let per = lines / THREADS;
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ lines as u64);
+    let names: Vec<String> = (1..=THREADS).map(|i| format!("Thread-{i}")).collect();
+    let mut spec_text = String::from(
+        "%key /^\\[[A-Z]+\\] \\((.*?) *\\)/\n%ident thread /Thread-\\d+/\n%%\n%interleave\n",
+    );
+    for name in &names {
+        let _ = write!(
+            spec_text,
+            "%times {per}\n[DEBUG] ({name:<10}) step {{{{\\d+}}}} value={{{{\\d+}}}}\n"
+        );
+    }
+    spec_text.push_str("%end\n");
+    let run = transcript(&mut rng, &names, per);
+    measure_spec(&spec_text, &run)
+}
+
+fn measure_spec(spec_text: &str, run: &str) -> (Duration, Duration, bool) {
     let t0 = Instant::now();
-    let spec = golden::Spec::parse("bench", &spec_text).expect("the generated spec parses");
+    let spec = golden::Spec::parse("bench", spec_text).expect("the generated spec parses");
     let t1 = Instant::now();
-    let outcome = spec.check(&run);
+    let outcome = spec.check(run);
     let t2 = Instant::now();
     (t1 - t0, t2 - t1, outcome.is_match())
 }
@@ -86,31 +110,43 @@ fn main() {
     } else {
         sizes
     };
-    let mut first: Option<(usize, Duration, Duration)> = None;
-    for n in sizes {
-        let (parse, check, ok) = measure(n);
-        let total = parse + check;
-        print!(
-            "{n:>9} lines, {THREADS} threads: check {:>7.3} s (spec parse {:>7.3} s, total {:>7.3} s), match={ok}",
-            check.as_secs_f64(),
-            parse.as_secs_f64(),
-            total.as_secs_f64()
-        );
-        match first {
-            Some((n0, c0, t0)) => println!(
-                "  | {:.0}x lines: check {:.2}x time, total {:.2}x time",
-                n as f64 / n0 as f64,
-                check.as_secs_f64() / c0.as_secs_f64(),
-                total.as_secs_f64() / t0.as_secs_f64()
-            ),
-            None => {
-                println!();
-                first = Some((n, check, total));
+    for (title, f) in [
+        (
+            "reference transcript (one spec line per output line)",
+            measure as fn(usize) -> _,
+        ),
+        (
+            "compact spec (one `%times` line per thread)",
+            measure_compact,
+        ),
+    ] {
+        println!("{title}:");
+        let mut first: Option<(usize, Duration, Duration)> = None;
+        for &n in &sizes {
+            let (parse, check, ok) = f(n);
+            let total = parse + check;
+            print!(
+                "  {n:>9} lines, {THREADS} threads: check {:>6.3} s (spec parse {:>6.3} s, total {:>6.3} s), match={ok}",
+                check.as_secs_f64(),
+                parse.as_secs_f64(),
+                total.as_secs_f64()
+            );
+            match first {
+                Some((n0, c0, t0)) => println!(
+                    "  | {:.0}x lines: check {:.2}x, total {:.2}x time",
+                    n as f64 / n0 as f64,
+                    check.as_secs_f64() / c0.as_secs_f64(),
+                    total.as_secs_f64() / t0.as_secs_f64()
+                ),
+                None => {
+                    println!();
+                    first = Some((n, check, total));
+                }
             }
-        }
-        if !ok {
-            eprintln!("bench: the run did not match; the benchmark is invalid");
-            std::process::exit(1);
+            if !ok {
+                eprintln!("bench: the run did not match; the benchmark is invalid");
+                std::process::exit(1);
+            }
         }
     }
 }

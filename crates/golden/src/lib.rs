@@ -23,6 +23,17 @@
 //!   check well under a second in release mode: `cargo run --release -p golden
 //!   --example bench`).
 //!
+//! # Limits
+//!
+//! - The search for an identity mapping tries at most 20,000 complete mappings;
+//!   beyond 4,096 labels only the maximum bipartite matching is tried. A report
+//!   says when the search gave up.
+//! - Token mode compares multisets of tokens: it cannot see order.
+//! - `%sync` is checked on the pairing of threads found by the matching; when a
+//!   key pattern admits several threads, other pairings are not tried for it.
+//! - Key columns are checked as left-aligned (`%-10s`); `%times` counts go up to
+//!   100,000.
+//!
 //! # File layout
 //!
 //! ```text

@@ -9,13 +9,19 @@
 //! output not UTF-8, example that could not run or timed out).
 
 use golden::{RunError, RunOptions, Spec};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: golden check EXPECTED ACTUAL   (ACTUAL `-` reads stdin)
        golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]";
+
+/// Write to standard output; a closed pipe (`golden check ... | head`) is not an
+/// error worth a panic, so write errors are ignored.
+fn say(args: std::fmt::Arguments<'_>) {
+    let _ = std::io::stdout().write_fmt(args);
+}
 
 /// Bad input: the message is printed on one line and the exit status is 2.
 struct BadInput(String);
@@ -26,7 +32,7 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            say(format_args!("{USAGE}\n"));
             Ok(true)
         }
         Some(other) => Err(BadInput(format!(
@@ -38,7 +44,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(BadInput(msg)) => {
-            eprintln!("golden: {msg}");
+            let _ = writeln!(std::io::stderr(), "golden: {msg}");
             ExitCode::from(2)
         }
     }
@@ -80,7 +86,7 @@ fn check(args: &[String]) -> Result<bool, BadInput> {
         ))
     })?;
     let outcome = spec.check(&text);
-    print!("{outcome}");
+    say(format_args!("{outcome}"));
     Ok(outcome.is_match())
 }
 
@@ -171,12 +177,26 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
         }
     }
     if let Some(report) = &first_failure {
-        print!("{report}");
-        println!("--- output of the failing run ---");
-        print!("{}", report.output);
+        say(format_args!("{report}"));
+        say(format_args!("--- output of the failing run ---\n"));
+        say(format_args!("{}", report.output));
+        // The run cannot be repeated at will: keep its output for a closer look.
+        if let Some(r) = &root {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| r.join("target"), PathBuf::from);
+            let saved = target.join("golden").join(format!("{name}.actual"));
+            let written = saved
+                .parent()
+                .map(std::fs::create_dir_all)
+                .transpose()
+                .and_then(|_| std::fs::write(&saved, &report.output));
+            if written.is_ok() {
+                say(format_args!("--- saved to {} ---\n", saved.display()));
+            }
+        }
     }
     if repeat > 1 || first_failure.is_none() {
-        println!("{name}: {passed}/{repeat} runs passed");
+        say(format_args!("{name}: {passed}/{repeat} runs passed\n"));
     }
     Ok(passed == repeat)
 }

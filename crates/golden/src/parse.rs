@@ -751,7 +751,6 @@ impl Parser {
     ) -> Result<Vec<Seg>, SpecError> {
         let mut segs = Vec::new();
         let mut lit = String::new();
-        let mut lit_start = 0;
         let mut i = 0;
         let col = |i: usize| piece[..i].chars().count() + offset + 1;
         while i < piece.len() {
@@ -765,10 +764,9 @@ impl Parser {
                 continue;
             }
             if rest.starts_with("[..]") {
-                self.flush_lit(n, &mut lit, lit_start + offset, &mut segs)?;
+                self.flush_lit(n, &mut lit, &mut segs)?;
                 segs.push(Seg::Re(self.intern(n, col(i), ".*")?));
                 i += 4;
-                lit_start = i;
                 continue;
             }
             if let Some(inner) = rest.strip_prefix("{{") {
@@ -776,10 +774,9 @@ impl Parser {
                     return Err(self.err(n, col(i), "unclosed `{{` (write `\\{{` for a literal)"));
                 };
                 let source = &inner[..end];
-                self.flush_lit(n, &mut lit, lit_start + offset, &mut segs)?;
+                self.flush_lit(n, &mut lit, &mut segs)?;
                 segs.push(Seg::Re(self.intern(n, col(i) + 2, source)?));
                 i += 2 + end + 2;
-                lit_start = i;
                 continue;
             }
             if let Some(inner) = rest.strip_prefix("[[") {
@@ -787,10 +784,9 @@ impl Parser {
                     return Err(self.err(n, col(i), "unclosed `[[` (write `\\[[` for a literal)"));
                 };
                 let body = &inner[..end];
-                self.flush_lit(n, &mut lit, lit_start + offset, &mut segs)?;
+                self.flush_lit(n, &mut lit, &mut segs)?;
                 segs.push(self.capture(n, col(i), body)?);
                 i += 2 + end + 2;
-                lit_start = i;
                 continue;
             }
             // Plain text up to the next character that may start a construct.
@@ -802,7 +798,7 @@ impl Parser {
             lit.push_str(&rest[..plain]);
             i += plain;
         }
-        self.flush_lit(n, &mut lit, lit_start + offset, &mut segs)?;
+        self.flush_lit(n, &mut lit, &mut segs)?;
         Ok(segs)
     }
 
@@ -876,7 +872,6 @@ impl Parser {
         &mut self,
         n: usize,
         lit: &mut String,
-        _start: usize,
         segs: &mut Vec<Seg>,
     ) -> Result<(), SpecError> {
         if lit.is_empty() {
@@ -905,7 +900,7 @@ impl Parser {
         let mut pos = 0;
         let mut k = 0;
         while k < claims.len() {
-            let (s, e, claim) = claims[k];
+            let (s, e, _) = claims[k];
             let same: Vec<Claim> = claims[k..]
                 .iter()
                 .take_while(|c| c.0 == s && c.1 == e)
@@ -958,7 +953,6 @@ impl Parser {
                     )
                 });
             }
-            let _ = claim;
             if let Some(&i) = idents.first() {
                 self.idents[i].used = true;
                 let class = u32::try_from(i).unwrap_or(u32::MAX);

@@ -4,6 +4,7 @@
 
 use crate::check::Actual;
 use crate::error::edit_distance;
+use crate::pattern::{Bind, matches};
 use crate::spec::{Block, Spec};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -22,8 +23,18 @@ pub(crate) enum DiffLine {
     Extra(usize, String),
 }
 
-/// A missing reference line: spec line, text, and the closest actual line.
-pub(crate) type Missing = (usize, String, Option<(usize, String)>);
+/// A missing reference line: spec line, text, and the closest actual line (and
+/// whether that line matches it, i.e. it is there but out of order).
+pub(crate) type Missing = (usize, String, Option<(usize, String, bool)>);
+
+/// What the report of one block needs to look at.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a> {
+    pub(crate) spec: &'a Spec,
+    pub(crate) block: &'a Block,
+    pub(crate) actual: &'a Actual<'a>,
+    pub(crate) sigma: &'a [Option<String>],
+}
 
 /// Everything known about why a check failed.
 #[derive(Debug, Clone)]
@@ -38,7 +49,6 @@ pub(crate) struct Failure {
     pub(crate) missing: Vec<Missing>,
     pub(crate) unexpected: Vec<usize>,
     pub(crate) diff: Vec<DiffLine>,
-    pub(crate) segment: (usize, usize),
     /// Extra remarks (e.g. the search for a mapping gave up).
     pub(crate) notes: Vec<String>,
 }
@@ -58,7 +68,6 @@ impl Failure {
             missing: Vec::new(),
             unexpected: Vec::new(),
             diff: Vec::new(),
-            segment: (0, 0),
             notes: Vec::new(),
         }
     }
@@ -83,13 +92,12 @@ impl Failure {
     /// Fill in missing/unexpected lines and the diff from an ordered alignment.
     pub(crate) fn absorb(
         &mut self,
-        spec: &Spec,
-        block: &Block,
+        view: &View<'_>,
         items: &[usize],
         lines: &[usize],
         pairs: &[(usize, usize)],
-        actual: &Actual<'_>,
     ) {
+        let View { block, actual, .. } = *view;
         let (matched_items, matched_lines) = tally(pairs);
         let missing = missing_items(block, items, &matched_items);
         // A missing line goes right after the actual line its predecessor (same thread) took.
@@ -123,19 +131,18 @@ impl Failure {
             }
             push_missing(self, after.get(&Some(j)));
         }
-        self.finish(spec, block, &missing, lines, actual);
+        self.finish(view, &missing, lines);
     }
 
     /// Same for an unordered block: missing lines are listed at the end.
     pub(crate) fn absorb_unordered(
         &mut self,
-        spec: &Spec,
-        block: &Block,
+        view: &View<'_>,
         items: &[usize],
         lines: &[usize],
         pairs: &[(usize, usize)],
-        actual: &Actual<'_>,
     ) {
+        let View { block, actual, .. } = *view;
         let (matched_items, matched_lines) = tally(pairs);
         let missing = missing_items(block, items, &matched_items);
         for &j in lines {
@@ -154,31 +161,39 @@ impl Failure {
                 block.items[i].text.clone(),
             ));
         }
-        self.finish(spec, block, &missing, lines, actual);
+        self.finish(view, &missing, lines);
     }
 
-    fn finish(
-        &mut self,
-        _spec: &Spec,
-        block: &Block,
-        missing: &[usize],
-        lines: &[usize],
-        actual: &Actual<'_>,
-    ) {
+    fn finish(&mut self, view: &View<'_>, missing: &[usize], lines: &[usize]) {
+        let View {
+            spec,
+            block,
+            actual,
+            sigma,
+        } = *view;
         let pool: Vec<usize> = if self.unexpected.is_empty() {
             lines.to_vec()
         } else {
             self.unexpected.clone()
         };
+        let cx = spec.cx();
         for &i in missing {
-            let text = &block.items[i].text;
-            let closest = pool
+            let item = &block.items[i];
+            let tpl = &spec.templates[item.tpl as usize];
+            // A line that matches it (it is there, out of order), else the nearest
+            // by edit distance.
+            let same = pool
                 .iter()
-                .filter(|&&j| actual.lines[j].len() < 2000 && text.len() < 2000)
-                .min_by_key(|&&j| edit_distance(text, actual.lines[j]))
-                .map(|&j| (j, actual.lines[j].to_owned()));
-            self.missing
-                .push((block.items[i].line, text.clone(), closest));
+                .chain(lines)
+                .find(|&&j| matches(tpl, actual.lines[j], &cx, &mut Bind::fixed(sigma)))
+                .map(|&j| (j, actual.lines[j].to_owned(), true));
+            let closest = same.or_else(|| {
+                pool.iter()
+                    .filter(|&&j| actual.lines[j].len() < 2000 && item.text.len() < 2000)
+                    .min_by_key(|&&j| edit_distance(&item.text, actual.lines[j]))
+                    .map(|&j| (j, actual.lines[j].to_owned(), false))
+            });
+            self.missing.push((item.line, item.text.clone(), closest));
         }
         self.reason = match (self.missing.len(), self.unexpected.len()) {
             (0, 0) => "the lines are all there, but not in an order the block allows".to_owned(),
@@ -244,8 +259,13 @@ impl fmt::Display for Failure {
         for (line, text, closest) in &self.missing {
             writeln!(f, "  missing (spec line {line}): {text}")?;
             match closest {
-                Some((j, l)) => writeln!(f, "      closest actual line {}: {l}", j + 1)?,
-                None => writeln!(f, "      no actual line is close")?,
+                Some((j, l, true)) => writeln!(
+                    f,
+                    "      actual line {} matches it, out of order: {l}",
+                    j + 1
+                )?,
+                Some((j, l, false)) => writeln!(f, "      closest actual line {}: {l}", j + 1)?,
+                None => writeln!(f, "      (this block's part of the output is empty)")?,
             }
         }
         if !self.diff.is_empty() {

@@ -168,7 +168,18 @@ fn run_merged(bin: &Path, opts: &RunOptions) -> Result<(Vec<u8>, ExitStatus), Ru
     if let Some(scale) = &opts.time_scale {
         cmd.env("SYNC_KIT_TIME_SCALE", scale);
     }
-    let spawned = cmd.spawn();
+    // A binary just written (by a build, or a test) can be briefly "busy" while
+    // another process forked in the meantime still holds it open: retry a little.
+    let mut spawned = cmd.spawn();
+    for _ in 0..20 {
+        match &spawned {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(Duration::from_millis(10));
+                spawned = cmd.spawn();
+            }
+            _ => break,
+        }
+    }
     // The parent's copies of the write end must close, or the reader never sees EOF.
     drop(cmd);
     let mut child = spawned.map_err(|e| RunError::Spawn(bin.to_path_buf(), e))?;

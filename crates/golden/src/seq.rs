@@ -41,9 +41,14 @@ pub(crate) fn seq_match(
     }
     offset.push(total);
     let final_state = total;
-    let mut cur = vec![false; total + 1];
-    let mut list = Vec::new();
-    let add = |i: usize, c: usize, cur: &mut Vec<bool>, list: &mut Vec<(usize, usize)>| {
+    // Sparse state sets: `stamp[id] == round` marks membership in the current set,
+    // so no set is cleared or allocated per line.
+    let mut stamp = vec![usize::MAX; total + 1];
+    let add = |i: usize,
+               c: usize,
+               round: usize,
+               stamp: &mut Vec<usize>,
+               list: &mut Vec<(usize, usize)>| {
         // Add (i, c) and its epsilon closure.
         let (mut i, mut c) = (i, c);
         loop {
@@ -52,10 +57,10 @@ pub(crate) fn seq_match(
             } else {
                 offset[i] + c
             };
-            if cur[id] {
+            if stamp[id] == round {
                 return;
             }
-            cur[id] = true;
+            stamp[id] = round;
             list.push((i, c));
             if i < counts.len() && c >= counts[i].0 {
                 i += 1;
@@ -65,10 +70,11 @@ pub(crate) fn seq_match(
             }
         }
     };
-    add(0, 0, &mut cur, &mut list);
+    let mut list = Vec::new();
+    let mut next_list = Vec::new();
+    add(0, 0, 0, &mut stamp, &mut list);
     for j in 0..n {
-        let mut next = vec![false; total + 1];
-        let mut next_list = Vec::new();
+        next_list.clear();
         for &(i, c) in &list {
             if i == counts.len() {
                 continue;
@@ -81,16 +87,81 @@ pub(crate) fn seq_match(
                 } else {
                     c + 1
                 };
-                add(i, nc, &mut next, &mut next_list);
+                add(i, nc, j + 1, &mut stamp, &mut next_list);
             }
         }
         if next_list.is_empty() {
             return Err(j);
         }
-        cur = next;
-        list = next_list;
+        std::mem::swap(&mut list, &mut next_list);
     }
-    if cur[final_state] { Ok(()) } else { Err(n) }
+    if stamp[final_state] == n {
+        Ok(())
+    } else {
+        Err(n)
+    }
+}
+
+/// The same automaton, advanced one line at a time by the caller (used to run
+/// many threads' projections side by side in one pass over the output).
+pub(crate) struct Stepper<'c> {
+    counts: &'c [Count],
+}
+
+/// A set of states `(i, c)`: patterns before `i` done, `c` copies of pattern `i`.
+pub(crate) type States = Vec<(usize, usize)>;
+
+impl<'c> Stepper<'c> {
+    pub(crate) fn new(counts: &'c [Count]) -> Self {
+        Stepper { counts }
+    }
+
+    /// The states before any line.
+    pub(crate) fn start(&self) -> States {
+        let mut out = Vec::new();
+        self.close(0, 0, &mut out);
+        out
+    }
+
+    /// Add `(i, c)` and the states reachable from it without a line.
+    fn close(&self, mut i: usize, mut c: usize, out: &mut States) {
+        loop {
+            if out.contains(&(i, c)) {
+                return;
+            }
+            out.push((i, c));
+            if i < self.counts.len() && c >= self.counts[i].0 {
+                i += 1;
+                c = 0;
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// The states after one more line; `m(item)` tests the line against a pattern.
+    pub(crate) fn step(&self, states: &States, mut m: impl FnMut(usize) -> bool) -> States {
+        let mut out = Vec::new();
+        for &(i, c) in states {
+            let Some(&(min, max)) = self.counts.get(i) else {
+                continue;
+            };
+            if max.is_none_or(|mx| c < mx) && m(i) {
+                let nc = if max.is_none() {
+                    (c + 1).min(min)
+                } else {
+                    c + 1
+                };
+                self.close(i, nc, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Do the lines so far complete the sequence?
+    pub(crate) fn accepts(&self, states: &States) -> bool {
+        states.iter().any(|&(i, _)| i == self.counts.len())
+    }
 }
 
 #[cfg(test)]
@@ -122,5 +193,29 @@ mod tests {
         assert_eq!(run(&c, &["a", "b"], &["a", "a", "a", "b"]), Ok(()));
         assert_eq!(run(&c, &["a", "b"], &["a", "a", "a", "a", "b"]), Err(3));
         assert_eq!(run(&c, &["a", "b"], &["b"]), Err(0));
+    }
+
+    #[test]
+    fn stepper_agrees_with_seq_match() {
+        let counts = [(1, Some(1)), (0, None), (1, Some(2)), (1, Some(1))];
+        let pats = ["s", "*", "a", "e"];
+        for lines in [
+            &["s", "x", "a", "e"][..],
+            &["s", "a", "a", "e"],
+            &["s", "e"],
+            &["s", "a", "a", "a", "e"],
+            &["s", "a", "e", "e"],
+        ] {
+            let st = Stepper::new(&counts);
+            let mut states = st.start();
+            for l in lines {
+                states = st.step(&states, |i| pats[i] == "*" || pats[i] == *l);
+            }
+            assert_eq!(
+                st.accepts(&states),
+                run(&counts, &pats, lines).is_ok(),
+                "{lines:?}"
+            );
+        }
     }
 }

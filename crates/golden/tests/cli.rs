@@ -214,6 +214,25 @@ fn run_reports_crashes_and_timeouts() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("exited with status 3"), "{stdout}");
+    // ... unless the spec expects that status.
+    let spec3 = write(&d, "ex3.txt", b"%exit 3\n%%\nhello\n");
+    let out = golden(
+        &[
+            "run",
+            "status",
+            "--bin",
+            status.to_str().unwrap_or_default(),
+            "--spec",
+            spec3.to_str().unwrap_or_default(),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let hang = script(&d, "hang", "echo hello; exec sleep 30");
     let started = std::time::Instant::now();
     let out = golden(
@@ -246,4 +265,26 @@ fn run_reports_crashes_and_timeouts() {
         ),
         "cannot run",
     );
+}
+
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    let d = scratch("pipe");
+    let spec = write(&d, "spec.txt", SPEC.as_bytes());
+    let bad = write(&d, "bad.txt", "(z) 1\n".repeat(5000).as_bytes());
+    let mut child = Command::new(BIN)
+        .args([
+            "check",
+            spec.to_str().unwrap_or_default(),
+            bad.to_str().unwrap_or_default(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn golden");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for golden");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
 }

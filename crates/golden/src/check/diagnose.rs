@@ -6,7 +6,7 @@ use super::unordered::unordered;
 use super::{Actual, Checker};
 use crate::matching::hopcroft_karp;
 use crate::pattern::{Bind, matches};
-use crate::report::{DiffLine, Failure};
+use crate::report::{DiffLine, Failure, View};
 use crate::spec::{Block, Kind, Spec};
 use crate::tokens::{bag_diff, tokens};
 use std::collections::BTreeSet;
@@ -86,7 +86,6 @@ impl Checker<'_, '_> {
         let spec = self.spec;
         let block = &spec.blocks[b];
         let mut f = Failure::new(spec, Some(b), mapping);
-        f.segment = (s, e);
         let lines: Vec<usize> = (s..e).collect();
         for &j in &lines {
             if let Some(fb) = block
@@ -101,15 +100,35 @@ impl Checker<'_, '_> {
         match block.kind {
             Kind::Ordered => {
                 let items: Vec<usize> = (0..block.items.len()).collect();
-                let pairs = align(spec, block, &items, &lines, self.actual, sigma, 0);
-                f.absorb(spec, block, &items, &lines, &pairs, self.actual);
+                let pairs = align(spec, block, &items, &lines, self.actual, sigma);
+                f.absorb(
+                    &View {
+                        spec,
+                        block,
+                        actual: self.actual,
+                        sigma,
+                    },
+                    &items,
+                    &lines,
+                    &pairs,
+                );
             }
             Kind::Unordered => {
                 let (_, pairs) = unordered(spec, block, &self.actual.lines[s..e], sigma);
                 let pairs: Vec<(usize, usize)> =
                     pairs.into_iter().map(|(i, j)| (i, j + s)).collect();
                 let items: Vec<usize> = (0..block.items.len()).collect();
-                f.absorb_unordered(spec, block, &items, &lines, &pairs, self.actual);
+                f.absorb_unordered(
+                    &View {
+                        spec,
+                        block,
+                        actual: self.actual,
+                        sigma,
+                    },
+                    &items,
+                    &lines,
+                    &pairs,
+                );
             }
             Kind::Tokens => {
                 let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
@@ -157,15 +176,7 @@ impl Checker<'_, '_> {
                             Vec::new()
                         }
                     };
-                    all_pairs.extend(align(
-                        spec,
-                        block,
-                        &thread.items,
-                        &act,
-                        self.actual,
-                        sigma,
-                        0,
-                    ));
+                    all_pairs.extend(align(spec, block, &thread.items, &act, self.actual, sigma));
                 }
                 for (ak, t) in taken.iter().enumerate() {
                     if !t {
@@ -180,10 +191,19 @@ impl Checker<'_, '_> {
                     &proj.unkeyed,
                     self.actual,
                     sigma,
-                    0,
                 ));
                 let items: Vec<usize> = (0..block.items.len()).collect();
-                f.absorb(spec, block, &items, &lines, &all_pairs, self.actual);
+                f.absorb(
+                    &View {
+                        spec,
+                        block,
+                        actual: self.actual,
+                        sigma,
+                    },
+                    &items,
+                    &lines,
+                    &all_pairs,
+                );
                 if f.missing.is_empty() && f.unexpected.is_empty() {
                     f.reason =
                         "every line has a partner, but no consistent thread mapping was found"
@@ -221,7 +241,6 @@ fn align(
     lines: &[usize],
     actual: &Actual<'_>,
     sigma: &[Option<String>],
-    _depth: usize,
 ) -> Vec<(usize, usize)> {
     let cx = spec.cx();
     let (n, m) = (items.len(), lines.len());

@@ -6,7 +6,7 @@ use super::{Actual, Checker};
 use crate::fxhash::FxHashMap;
 use crate::matching::hopcroft_karp;
 use crate::pattern::{Bind, Seg, matches};
-use crate::seq::{Count, seq_match};
+use crate::seq::{Count, States, Stepper, seq_match};
 
 /// Actual threads of one output segment.
 pub(super) struct Proj<'a> {
@@ -395,6 +395,10 @@ impl<'a> Checker<'_, 'a> {
     /// Compare class `class` with every actual thread of the segment in one pass
     /// over the output (in output order, so memory is read sequentially).
     pub(super) fn sweep(&mut self, b: usize, s: usize, e: usize, class: usize) {
+        if !self.classes[class].exact {
+            self.sweep_ranged(b, s, e, class);
+            return;
+        }
         let proj = self.projs.get(&(b, s, e)).expect("projection");
         let c = &self.classes[class];
         let nkeys = proj.keys.len();
@@ -428,6 +432,60 @@ impl<'a> Checker<'_, 'a> {
             .map(|k| {
                 let r = if alive[k] {
                     Compat::Yes(std::mem::take(&mut binds[k]))
+                } else {
+                    Compat::No
+                };
+                (proj.shape[k], r)
+            })
+            .collect();
+        let proj = self.projs.get_mut(&(b, s, e)).expect("projection");
+        for (shape, r) in results {
+            proj.compat.entry((class, shape)).or_insert(r);
+        }
+    }
+
+    /// The sweep for a class with count ranges and no variables: each actual
+    /// thread advances its own automaton as its lines come by.
+    fn sweep_ranged(&mut self, b: usize, s: usize, e: usize, class: usize) {
+        let proj = self.projs.get(&(b, s, e)).expect("projection");
+        let c = &self.classes[class];
+        let cx = self.spec.cx();
+        let stepper = Stepper::new(&c.counts);
+        let nkeys = proj.keys.len();
+        let todo: Vec<bool> = (0..nkeys)
+            .map(|k| {
+                let n = proj.lines[k].len();
+                !proj.compat.contains_key(&(class, proj.shape[k]))
+                    && n >= c.min
+                    && c.max.is_none_or(|m| n <= m)
+            })
+            .collect();
+        let mut states: Vec<States> = (0..nkeys)
+            .map(|k| if todo[k] { stepper.start() } else { Vec::new() })
+            .collect();
+        for (off, &k) in proj.line_key.iter().enumerate() {
+            if k == u32::MAX || states[k as usize].is_empty() {
+                continue;
+            }
+            let k = k as usize;
+            let shape = self.actual.shape(s + off);
+            let self_len = proj.lens[k];
+            states[k] = stepper.step(&states[k], |i| {
+                let mut bind = Bind::binding();
+                bind.self_len = self_len;
+                matches(
+                    &self.spec.templates[c.tpls[i] as usize],
+                    shape,
+                    &cx,
+                    &mut bind,
+                )
+            });
+        }
+        let results: Vec<(u32, Compat)> = (0..nkeys)
+            .filter(|&k| todo[k])
+            .map(|k| {
+                let r = if stepper.accepts(&states[k]) {
+                    Compat::Yes(Vec::new())
                 } else {
                     Compat::No
                 };

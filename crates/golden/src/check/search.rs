@@ -348,7 +348,8 @@ impl Checker<'_, '_> {
             }
             #[allow(clippy::map_entry)] // the entry cannot be held across `self.compat`
             if !class_cache.contains_key(&class) {
-                if self.classes[class].exact && nclasses <= SWEEP_CLASSES {
+                let c = &self.classes[class];
+                if (c.exact || !c.slots) && nclasses <= SWEEP_CLASSES {
                     self.sweep(b, s, e, class);
                 }
                 let mut ok_shapes = Vec::new();
