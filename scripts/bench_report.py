@@ -80,6 +80,9 @@ def main():
                    "ratio": round(big / small, 3) if small else None, "cpython_ns": None}
         rows.append(big_row)
         keyed["golden_1m"] = big_row
+        if "golden_1m_parse" in golden:
+            rows.append({"op": "golden parse of the 1,000,000-line reference", "ours_ns": golden["golden_1m_parse"],
+                         "baseline": "-", "baseline_ns": None, "ratio": None, "cpython_ns": None})
     else:
         golden_note = (golden or {}).get("note", "golden benchmark not run")
 

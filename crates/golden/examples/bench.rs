@@ -100,7 +100,29 @@ fn measure_spec(spec_text: &str, run: &str) -> (Duration, Duration, bool) {
     (t1 - t0, t2 - t1, outcome.is_match())
 }
 
+/// `--json`: the two figures `scripts/bench.sh` puts in its table, as one JSON
+/// object: check time (ns) of the reference transcript for 100,000 and
+/// 1,000,000 lines, plus the parse time of the 1M-line reference, reported apart.
+fn print_json() {
+    let (_, small, ok_small) = measure(100_000);
+    let (parse, big, ok_big) = measure(1_000_000);
+    if !(ok_small && ok_big) {
+        eprintln!("bench: the run did not match; the benchmark is invalid");
+        std::process::exit(1);
+    }
+    println!(
+        "{{\"golden_100k\": {}, \"golden_1m\": {}, \"golden_1m_parse\": {}}}",
+        small.as_nanos(),
+        big.as_nanos(),
+        parse.as_nanos()
+    );
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--json") {
+        print_json();
+        return;
+    }
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
