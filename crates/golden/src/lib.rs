@@ -271,6 +271,7 @@
 
 mod check;
 mod error;
+mod example_test;
 mod fxhash;
 mod keys;
 mod matching;
@@ -286,6 +287,7 @@ mod spec;
 mod tokens;
 
 pub use error::SpecError;
+pub use example_test::assert_example_at;
 pub use run::{
     Report, RunError, RunOptions, find_example, run_example, run_with_spec, workspace_root,
 };

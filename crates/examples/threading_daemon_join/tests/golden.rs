@@ -1,0 +1,6 @@
+//! Golden test: the output of `threading_daemon_join` matches `expected-output/threading_daemon_join.txt`.
+
+#[test]
+fn output_matches_the_reference() {
+    golden::assert_example!("threading_daemon_join");
+}

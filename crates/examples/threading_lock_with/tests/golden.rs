@@ -1,0 +1,6 @@
+//! Golden test: the output of `threading_lock_with` matches `expected-output/threading_lock_with.txt`.
+
+#[test]
+fn output_matches_the_reference() {
+    golden::assert_example!("threading_lock_with");
+}
