@@ -264,10 +264,11 @@
 //! of N runs passed. `--time-scale S` sets `SYNC_KIT_TIME_SCALE=S` for the example;
 //! `--timeout` (default 60 s) kills an example that hangs.
 //!
-//! Exit status: 0 match, 1 mismatch (or an unexpected exit status or signal of the
-//! example), 2 bad input: malformed spec, unreadable file, output that is not
-//! UTF-8, an example that cannot start or times out. Bad input is explained in one
-//! line on standard error.
+//! Exit status: 0 match, 1 mismatch, 2 bad input: malformed spec, unreadable
+//! file, output that is not UTF-8, an example that cannot start, crashes (a
+//! signal, or an exit status other than the spec's `%exit`) or times out. Bad
+//! input is explained in one line on standard error; a crash also prints the
+//! check of what the example printed before it.
 
 mod check;
 mod error;

@@ -167,13 +167,21 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
     let spec = read_spec(&spec_path)?;
     let mut passed = 0;
     let mut first_failure = None;
+    let mut crashes = 0;
+    let mut first_crash = None;
     for _ in 0..repeat {
         let report = golden::run_with_spec(&bin, &spec, &opts)
             .map_err(|e: RunError| BadInput(e.to_string()))?;
         if report.passed() {
             passed += 1;
-        } else if first_failure.is_none() {
-            first_failure = Some(report);
+        } else {
+            if let Some(how) = report.crash() {
+                crashes += 1;
+                first_crash.get_or_insert(how);
+            }
+            if first_failure.is_none() {
+                first_failure = Some(report);
+            }
         }
     }
     if let Some(report) = &first_failure {
@@ -197,6 +205,12 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
     }
     if repeat > 1 || first_failure.is_none() {
         say(format_args!("{name}: {passed}/{repeat} runs passed\n"));
+    }
+    // A crashed example is bad input for the checker (exit 2), not a mismatch.
+    if let Some(how) = first_crash {
+        return Err(BadInput(format!(
+            "{name}: {crashes} of {repeat} runs crashed; first: {how}"
+        )));
     }
     Ok(passed == repeat)
 }

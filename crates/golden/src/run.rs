@@ -65,6 +65,18 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.outcome.is_match() && self.status.code() == Some(self.expected_exit)
     }
+
+    /// How the example crashed, if it did: killed by a signal, or an exit
+    /// status other than the spec's `%exit` (a Rust panic in `main` exits 101).
+    pub fn crash(&self) -> Option<String> {
+        (self.status.code() != Some(self.expected_exit)).then(|| {
+            format!(
+                "the example {} (expected exit status {})",
+                describe_status(&self.status),
+                self.expected_exit
+            )
+        })
+    }
 }
 
 impl fmt::Display for Report {

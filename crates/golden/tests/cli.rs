@@ -197,8 +197,11 @@ fn run_reports_crashes_and_timeouts() {
         b"",
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "a crash is bad input: {stdout}");
     assert!(stdout.contains("killed by signal 11"), "{stdout}");
+    assert!(stderr.contains("crash: 1 of 1 runs crashed"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one-line reason: {stderr}");
     let status = script(&d, "status", "echo hello; exit 3");
     let out = golden(
         &[
@@ -212,7 +215,7 @@ fn run_reports_crashes_and_timeouts() {
         b"",
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
     assert!(stdout.contains("exited with status 3"), "{stdout}");
     // ... unless the spec expects that status.
     let spec3 = write(&d, "ex3.txt", b"%exit 3\n%%\nhello\n");
