@@ -34,8 +34,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
+use crate::sync::lock_std as lock;
 use crate::thread::get_ident;
 
 type Init<T> = Box<dyn Fn(&Local<T>) -> T + Send + Sync>;
@@ -95,13 +96,6 @@ pub(crate) fn clear_current_thread() {
         .try_with(|held| std::mem::take(&mut *held.0.borrow_mut()))
         .unwrap_or_default();
     forget_all(&mut held);
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // The map is consistent after every statement: no poisoning.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<T: Send + 'static> Local<T> {

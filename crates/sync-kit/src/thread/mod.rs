@@ -42,6 +42,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::sync::lock_std as lock;
 use crate::time::Deadline;
 
 pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};
@@ -215,13 +216,6 @@ impl Builder {
         *lock(&thread.inner.body) = Some(Box::new(body));
         thread
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every critical section below leaves its data consistent: no poisoning.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Thread {

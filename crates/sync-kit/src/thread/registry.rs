@@ -46,7 +46,7 @@ impl Drop for Slot {
 
 fn live() -> MutexGuard<'static, BTreeMap<u64, Thread>> {
     // The map is consistent after every statement that holds the guard.
-    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    crate::sync::lock_std(&LIVE)
 }
 
 /// The calling thread's object if it already has one; never creates a dummy.
