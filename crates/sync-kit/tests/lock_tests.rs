@@ -1213,6 +1213,25 @@ fn barrier_test_action() {
     });
 }
 
+/// The shared first pass of CPython's test_abort and test_abort_and_reset:
+/// `try: i = wait(); if i == N // 2: raise RuntimeError; wait();
+/// results1.append(True) except BrokenBarrierError: results2.append(True)
+/// except RuntimeError: abort()`.
+fn wait_twice_one_aborts(b: &Barrier, r1: &Shared<bool>, r2: &Shared<bool>) {
+    let result = b.wait().and_then(|i| {
+        if i == N / 2 {
+            return Ok(false);
+        }
+        b.wait().map(|_| true)
+    });
+    match result {
+        Ok(true) => r1.push(true),
+        Ok(false) => b.abort(),
+        Err(err) if err.kind() == ErrorKind::BrokenBarrier => r2.push(true),
+        Err(err) => panic!("unexpected {err}"),
+    }
+}
+
 #[test]
 fn barrier_test_abort() {
     let test = BarrierTest::new();
@@ -1223,21 +1242,7 @@ fn barrier_test_abort() {
         results2.clone(),
     );
     run_threads(N, move || {
-        // CPython's `try: i = wait(); if i == N // 2: raise RuntimeError; wait();
-        // results1.append(True) except BrokenBarrierError: results2.append(True)
-        // except RuntimeError: abort()`.
-        let result = b.wait().and_then(|i| {
-            if i == N / 2 {
-                return Ok(false);
-            }
-            b.wait().map(|_| true)
-        });
-        match result {
-            Ok(true) => r1.push(true),
-            Ok(false) => b.abort(),
-            Err(err) if err.kind() == ErrorKind::BrokenBarrier => r2.push(true),
-            Err(err) => panic!("unexpected {err}"),
-        }
+        wait_twice_one_aborts(&b, &r1, &r2);
     });
     assert_eq!(results1.len(), 0);
     assert_eq!(results2.len(), N - 1);
@@ -1289,19 +1294,7 @@ fn barrier_test_abort_and_reset() {
         results3.clone(),
     );
     run_threads(N, move || {
-        // As in barrier_test_abort.
-        let result = b.wait().and_then(|i| {
-            if i == N / 2 {
-                return Ok(false);
-            }
-            b.wait().map(|_| true)
-        });
-        match result {
-            Ok(true) => r1.push(true),
-            Ok(false) => b.abort(),
-            Err(err) if err.kind() == ErrorKind::BrokenBarrier => r2.push(true),
-            Err(err) => panic!("unexpected {err}"),
-        }
+        wait_twice_one_aborts(&b, &r1, &r2);
         // Synchronize and reset the barrier: first so that everyone has left it
         // when it is reset, then so that nobody enters it before the reset.
         if b2.wait().unwrap() == N / 2 {
