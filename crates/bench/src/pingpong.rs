@@ -62,30 +62,6 @@ impl<T: RoundTrip> Drop for Partner<T> {
     }
 }
 
-/// sync-kit: two [`Event`]s, as a Python program would write it
-/// (`ping.set(); pong.wait(); pong.clear()` against
-/// `ping.wait(); ping.clear(); pong.set()`).
-#[derive(Default)]
-pub struct EventPingPong {
-    ping: Event,
-    pong: Event,
-}
-
-impl RoundTrip for EventPingPong {
-    fn ping(&self) {
-        self.ping.set();
-        self.pong.wait();
-        self.pong.clear();
-    }
-    fn serve(&self, stop: &AtomicBool) -> bool {
-        self.ping.wait();
-        self.ping.clear();
-        let quit = stop.load(Ordering::Acquire);
-        self.pong.set();
-        quit
-    }
-}
-
 /// Baseline: the classic std ping-pong, one [`Mutex<bool>`] ("whose turn")
 /// and one [`Condvar`], `notify_one` each way.
 #[derive(Default)]
@@ -115,23 +91,37 @@ impl RoundTrip for StdPingPong {
     }
 }
 
-/// Diagnostic: [`EventPingPong`]'s protocol on hand-rolled std events (a
-/// [`Mutex<bool>`] and a [`Condvar`] each; `set` notifies all), to separate
-/// the cost of the two-event protocol from the cost of sync-kit's `Event`.
-#[derive(Default)]
-pub struct StdEventPingPong {
-    ping: StdEvent,
-    pong: StdEvent,
+/// The event operations the two-event protocol needs.
+pub trait Flag: Default + Send + Sync + 'static {
+    /// Sets the flag and wakes every waiter.
+    fn set(&self);
+    /// Unsets the flag.
+    fn clear(&self);
+    /// Blocks until the flag is set.
+    fn wait(&self);
 }
 
-/// A hand-rolled std event (see [`StdEventPingPong`]).
+impl Flag for Event {
+    fn set(&self) {
+        Event::set(self);
+    }
+    fn clear(&self) {
+        Event::clear(self);
+    }
+    fn wait(&self) {
+        Event::wait(self);
+    }
+}
+
+/// A hand-rolled std event: a [`Mutex<bool>`] and a [`Condvar`]; `set`
+/// notifies all.
 #[derive(Default)]
-struct StdEvent {
+pub struct StdEvent {
     flag: Mutex<bool>,
     changed: Condvar,
 }
 
-impl StdEvent {
+impl Flag for StdEvent {
     fn set(&self) {
         *self.flag.lock().unwrap() = true;
         self.changed.notify_all();
@@ -147,7 +137,16 @@ impl StdEvent {
     }
 }
 
-impl RoundTrip for StdEventPingPong {
+/// Two events, as a Python program would write it
+/// (`ping.set(); pong.wait(); pong.clear()` against
+/// `ping.wait(); ping.clear(); pong.set()`).
+#[derive(Default)]
+pub struct TwoEvents<E> {
+    ping: E,
+    pong: E,
+}
+
+impl<E: Flag> RoundTrip for TwoEvents<E> {
     fn ping(&self) {
         self.ping.set();
         self.pong.wait();
@@ -161,6 +160,13 @@ impl RoundTrip for StdEventPingPong {
         quit
     }
 }
+
+/// sync-kit: the two-event protocol on two [`Event`]s.
+pub type EventPingPong = TwoEvents<Event>;
+
+/// Diagnostic: the same protocol on hand-rolled std events, to separate the
+/// cost of the two-event protocol from the cost of sync-kit's `Event`.
+pub type StdEventPingPong = TwoEvents<StdEvent>;
 
 /// sync-kit: one [`Condition`] (over its default `RLock`, like Python's
 /// `Condition()`) and a "whose turn" flag it guards; `notify(1)` each way.

@@ -914,26 +914,13 @@ impl Parser {
                 segs.push(Seg::Lit(text[pos..s].into()));
             }
             let span = &text[s..e];
-            let idents: Vec<usize> = same
-                .iter()
-                .filter_map(|c| {
-                    if let Claim::Ident(i) = c {
-                        Some(*i)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let redacts: Vec<usize> = same
-                .iter()
-                .filter_map(|c| {
-                    if let Claim::Redact(i) = c {
-                        Some(*i)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
+            let (mut idents, mut redacts) = (Vec::new(), Vec::new());
+            for claim in &same {
+                match *claim {
+                    Claim::Ident(i) => idents.push(i),
+                    Claim::Redact(i) => redacts.push(i),
+                }
+            }
             if idents.len() > 1 || (!idents.is_empty() && !redacts.is_empty()) {
                 let lines: Vec<String> = idents
                     .iter()

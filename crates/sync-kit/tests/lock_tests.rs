@@ -787,61 +787,44 @@ trait TestSemaphore: std::fmt::Debug + Send + Sync + 'static {
     fn with<R>(&self, f: impl FnOnce() -> R) -> R;
 }
 
-impl TestSemaphore for Semaphore {
-    fn create(value: usize) -> Self {
-        Semaphore::new(value)
-    }
-    fn create_default() -> Self {
-        Semaphore::default()
-    }
-    fn acquire(&self) -> bool {
-        Semaphore::acquire(self)
-    }
-    fn try_acquire(&self) -> bool {
-        Semaphore::try_acquire(self)
-    }
-    fn acquire_timeout(&self, timeout: Duration) -> bool {
-        Semaphore::acquire_timeout(self, timeout)
-    }
-    fn release(&self) {
-        Semaphore::release(self);
-    }
-    fn release_n(&self, n: usize) -> Result<()> {
-        Semaphore::release_n(self, n)
-    }
-    fn with<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _guard = self.guard();
-        f()
-    }
+/// Both semaphore types forward to their own methods; only `release` differs
+/// (a `BoundedSemaphore` release can fail, and the shared tests never over-release).
+macro_rules! impl_test_semaphore {
+    ($ty:ident, |$sem:ident| $release:expr) => {
+        impl TestSemaphore for $ty {
+            fn create(value: usize) -> Self {
+                $ty::new(value)
+            }
+            fn create_default() -> Self {
+                $ty::default()
+            }
+            fn acquire(&self) -> bool {
+                $ty::acquire(self)
+            }
+            fn try_acquire(&self) -> bool {
+                $ty::try_acquire(self)
+            }
+            fn acquire_timeout(&self, timeout: Duration) -> bool {
+                $ty::acquire_timeout(self, timeout)
+            }
+            fn release(&self) {
+                let $sem = self;
+                $release;
+            }
+            fn release_n(&self, n: usize) -> Result<()> {
+                $ty::release_n(self, n)
+            }
+            fn with<R>(&self, f: impl FnOnce() -> R) -> R {
+                let _guard = self.guard();
+                f()
+            }
+        }
+    };
 }
 
-impl TestSemaphore for BoundedSemaphore {
-    fn create(value: usize) -> Self {
-        BoundedSemaphore::new(value)
-    }
-    fn create_default() -> Self {
-        BoundedSemaphore::default()
-    }
-    fn acquire(&self) -> bool {
-        BoundedSemaphore::acquire(self)
-    }
-    fn try_acquire(&self) -> bool {
-        BoundedSemaphore::try_acquire(self)
-    }
-    fn acquire_timeout(&self, timeout: Duration) -> bool {
-        BoundedSemaphore::acquire_timeout(self, timeout)
-    }
-    fn release(&self) {
-        BoundedSemaphore::release(self).unwrap();
-    }
-    fn release_n(&self, n: usize) -> Result<()> {
-        BoundedSemaphore::release_n(self, n)
-    }
-    fn with<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _guard = self.guard();
-        f()
-    }
-}
+impl_test_semaphore!(Semaphore, |sem| Semaphore::release(sem));
+impl_test_semaphore!(BoundedSemaphore, |sem| BoundedSemaphore::release(sem)
+    .unwrap());
 
 mod semaphores {
     use super::*;

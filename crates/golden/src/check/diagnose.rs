@@ -25,14 +25,7 @@ impl Checker<'_, '_> {
             .collect();
         let mut reach: BTreeSet<usize> = BTreeSet::from([0]);
         for b in 0..nb {
-            let mut next = BTreeSet::new();
-            for &s in &reach {
-                for e in self.ends(b, s) {
-                    if !next.contains(&e) && self.block_ok(b, s, e, sigma) {
-                        next.insert(e);
-                    }
-                }
-            }
+            let next = self.step(b, &reach, sigma);
             if next.is_empty() {
                 let s = *reach.iter().next().unwrap_or(&0);
                 let e = self.guess_end(b, s);
@@ -97,38 +90,23 @@ impl Checker<'_, '_> {
             }
         }
         let cx = spec.cx();
+        let view = View {
+            spec,
+            block,
+            actual: self.actual,
+            sigma,
+        };
+        let items: Vec<usize> = (0..block.items.len()).collect();
         match block.kind {
             Kind::Ordered => {
-                let items: Vec<usize> = (0..block.items.len()).collect();
                 let pairs = align(spec, block, &items, &lines, self.actual, sigma);
-                f.absorb(
-                    &View {
-                        spec,
-                        block,
-                        actual: self.actual,
-                        sigma,
-                    },
-                    &items,
-                    &lines,
-                    &pairs,
-                );
+                f.absorb(&view, &items, &lines, &pairs);
             }
             Kind::Unordered => {
                 let (_, pairs) = unordered(spec, block, &self.actual.lines[s..e], sigma);
                 let pairs: Vec<(usize, usize)> =
                     pairs.into_iter().map(|(i, j)| (i, j + s)).collect();
-                let items: Vec<usize> = (0..block.items.len()).collect();
-                f.absorb_unordered(
-                    &View {
-                        spec,
-                        block,
-                        actual: self.actual,
-                        sigma,
-                    },
-                    &items,
-                    &lines,
-                    &pairs,
-                );
+                f.absorb_unordered(&view, &items, &lines, &pairs);
             }
             Kind::Tokens => {
                 let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
@@ -192,18 +170,7 @@ impl Checker<'_, '_> {
                     self.actual,
                     sigma,
                 ));
-                let items: Vec<usize> = (0..block.items.len()).collect();
-                f.absorb(
-                    &View {
-                        spec,
-                        block,
-                        actual: self.actual,
-                        sigma,
-                    },
-                    &items,
-                    &lines,
-                    &all_pairs,
-                );
+                f.absorb(&view, &items, &lines, &all_pairs);
                 if f.missing.is_empty() && f.unexpected.is_empty() {
                     f.reason =
                         "every line has a partner, but no consistent thread mapping was found"

@@ -113,20 +113,32 @@ impl<'s, 'a> Checker<'s, 'a> {
         let nb = self.spec.blocks.len();
         let mut reach: BTreeSet<usize> = BTreeSet::from([0]);
         for b in 0..nb {
-            let mut next = BTreeSet::new();
-            for &s in &reach {
-                for e in self.ends(b, s) {
-                    if !next.contains(&e) && self.block_ok(b, s, e, sigma) {
-                        next.insert(e);
-                    }
-                }
-            }
+            let next = self.step(b, &reach, sigma);
             if next.is_empty() {
                 return (false, b);
             }
             reach = next;
         }
         (reach.contains(&n), nb)
+    }
+
+    /// One step of the segmentation: the output positions where block `b` can
+    /// end, matched, when it starts at any position in `reach`.
+    fn step(
+        &mut self,
+        b: usize,
+        reach: &BTreeSet<usize>,
+        sigma: &[Option<String>],
+    ) -> BTreeSet<usize> {
+        let mut next = BTreeSet::new();
+        for &s in reach {
+            for e in self.ends(b, s) {
+                if !next.contains(&e) && self.block_ok(b, s, e, sigma) {
+                    next.insert(e);
+                }
+            }
+        }
+        next
     }
 
     fn ends(&self, b: usize, s: usize) -> Vec<usize> {
