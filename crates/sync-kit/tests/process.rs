@@ -130,16 +130,17 @@ fn rust_log_overrides_the_configured_level() {
 
 #[test]
 fn time_scale_speeds_up_sleeps() {
-    let (output, elapsed) = run("timed_sleep", &[("SYNC_KIT_TIME_SCALE", "0.05")]);
+    let (output, _) = run("timed_sleep", &[("SYNC_KIT_TIME_SCALE", "0.05")]);
     assert!(output.status.success(), "{output:?}");
     let slept: u64 = stdout(&output)
         .trim()
         .strip_prefix("slept_ms ")
         .and_then(|ms| ms.parse().ok())
         .expect("slept_ms N");
-    // 2 s x 0.05 = 100 ms: never less, far below the unscaled 2 s.
+    // 2 s x 0.05 = 100 ms: never less, far below the unscaled 2 s. (The
+    // process's own run time is not bounded: start-up under load says nothing
+    // about the scale.)
     assert!((100..1500).contains(&slept), "{slept} ms");
-    assert!(elapsed < Duration::from_millis(1900), "{elapsed:?}");
 }
 
 #[test]
