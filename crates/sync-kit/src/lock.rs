@@ -23,8 +23,10 @@
 //! # Guarantees
 //!
 //! - **Fast path**: an uncontended acquire is one compare-and-swap and a release
-//!   is one swap, the shape of the standard library's futex mutex.
-//! - **Waiters sleep** on a mutex and condition variable; they never spin.
+//!   is one more, the shape of `parking_lot`'s raw mutex; `Lock::new` is a
+//!   `const fn`, so a `static` lock works.
+//! - **Waiters** spin briefly (never under the simulator), then park in the
+//!   blocking layer ([`crate::sim`] sees every wait).
 //! - **Fairness**: none (like CPython). A release wakes one sleeping waiter, but a
 //!   thread that arrives at that moment may take the lock first.
 //! - **Timeouts** go through [`crate::time::Deadline`], so `SYNC_KIT_TIME_SCALE`
@@ -47,19 +49,169 @@
 //! ```
 
 use std::fmt;
+use std::panic::Location;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::sync::atomic::{AtomicU32, Ordering};
-use crate::sync::{self, Condvar, Mutex};
+use crate::park::{self, Park, WaitOn};
+use crate::sync::atomic::{AtomicU8, Ordering};
 use crate::time::Deadline;
 
-/// Unlocked.
-const UNLOCKED: u32 = 0;
-/// Locked, and no thread is known to be sleeping on it.
-const LOCKED: u32 = 1;
-/// Locked, and some thread may be sleeping on it: the release must wake one.
-const CONTENDED: u32 = 2;
+/// Set while the lock is held.
+const LOCKED: u8 = 1;
+/// Set while some thread may be parked on the lock: the release must unpark.
+const PARKED: u8 = 2;
+
+/// The state machine of a plain lock over the blocking layer, shared by
+/// [`Lock`] and [`crate::RLock`]: one byte, `LOCKED | PARKED`, the shape of
+/// `parking_lot`'s raw mutex. Waiters are parked under the lock's address.
+pub(crate) struct RawLock {
+    state: AtomicU8,
+}
+
+impl RawLock {
+    crate::sync::loom_const_fn! {
+        pub(crate) fn new() -> Self {
+            RawLock {
+                state: AtomicU8::new(0),
+            }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn try_acquire(&self) -> bool {
+        self.state
+            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+            || self.try_acquire_parked()
+    }
+
+    /// A free lock can still have the PARKED bit (a woken waiter has not run yet).
+    #[cold]
+    fn try_acquire_parked(&self) -> bool {
+        let mut state = self.state.load(Ordering::Relaxed);
+        while state & LOCKED == 0 {
+            match self.state.compare_exchange_weak(
+                state,
+                state | LOCKED,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => state = now,
+            }
+        }
+        false
+    }
+
+    /// Waits for the lock until `deadline`; returns whether it was acquired.
+    #[cold]
+    pub(crate) fn acquire_slow(&self, deadline: Deadline, on: WaitOn) -> bool {
+        let mut spin = crate::spin::SpinWait::new();
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            if state & LOCKED == 0 {
+                if self
+                    .state
+                    .compare_exchange_weak(
+                        state,
+                        state | LOCKED,
+                        Ordering::Acquire,
+                        Ordering::Relaxed,
+                    )
+                    .is_ok()
+                {
+                    return true;
+                }
+                continue;
+            }
+            // Spin a little while nobody is parked: the holder may be about to
+            // release, and parking costs two system calls.
+            if state & PARKED == 0 && spin.spin() {
+                continue;
+            }
+            if state & PARKED == 0
+                && self
+                    .state
+                    .compare_exchange_weak(
+                        state,
+                        state | PARKED,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    )
+                    .is_err()
+            {
+                continue;
+            }
+            if deadline.expired() {
+                return false;
+            }
+            let key = park::key_of(self);
+            let outcome = park::park(
+                key,
+                || self.state.load(Ordering::Relaxed) == LOCKED | PARKED,
+                || {},
+                |was_last| {
+                    if was_last {
+                        self.state.fetch_and(!PARKED, Ordering::Relaxed);
+                    }
+                },
+                deadline,
+                on,
+            );
+            match outcome {
+                Park::Unparked(park::TOKEN_HANDOFF) => return true,
+                Park::TimedOut => return false,
+                Park::Unparked(_) | Park::Invalid => spin.reset(),
+            }
+        }
+    }
+
+    /// Releases; `Err` if it was not locked.
+    #[inline]
+    pub(crate) fn release(&self) -> Result<()> {
+        match self
+            .state
+            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+        {
+            Ok(_) => Ok(()),
+            Err(_) => self.release_slow(),
+        }
+    }
+
+    #[cold]
+    fn release_slow(&self) -> Result<()> {
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & LOCKED == 0 {
+                return Err(Error::release_unlocked());
+            }
+            if state & PARKED != 0 {
+                break;
+            }
+            match self
+                .state
+                .compare_exchange_weak(state, 0, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) => return Ok(()),
+                Err(now) => state = now,
+            }
+        }
+        // Unlock with the queue locked, keeping PARKED while waiters remain, so
+        // a waiter that validates after this sees the truth.
+        park::unpark_one(park::key_of(self), |_, more| {
+            let left = if more { PARKED } else { 0 };
+            self.state.store(left, Ordering::Release);
+            park::TOKEN_NORMAL
+        });
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn locked(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & LOCKED != 0
+    }
+}
 
 /// A non-reentrant lock that any thread may release: Python's `threading.Lock`.
 ///
@@ -79,22 +231,34 @@ const CONTENDED: u32 = 2;
 /// std::thread::spawn(move || other.release().unwrap()).join().unwrap();
 /// assert!(!lock.locked());
 /// ```
+///
+/// A `static` lock, as a Python module-level global:
+///
+/// ```
+/// static LOCK: sync_kit::Lock = sync_kit::Lock::new();
+/// let _guard = LOCK.lock();
+/// assert!(LOCK.locked());
+/// ```
 pub struct Lock {
-    /// `UNLOCKED`, `LOCKED` or `CONTENDED`; see the constants.
-    state: AtomicU32,
-    /// Sleeping waiters wait on `wakeup` while holding this mutex.
-    sleepers: Mutex<()>,
-    wakeup: Condvar,
+    raw: RawLock,
+    created: &'static Location<'static>,
 }
 
 impl Lock {
-    /// A new, unlocked lock.
-    pub fn new() -> Self {
-        Lock {
-            state: AtomicU32::new(UNLOCKED),
-            sleepers: Mutex::new(()),
-            wakeup: Condvar::new(),
+    crate::sync::loom_const_fn! {
+        /// A new, unlocked lock.
+        #[track_caller]
+        pub fn new() -> Self {
+            Lock {
+                raw: RawLock::new(),
+                created: Location::caller(),
+            }
         }
+    }
+
+    #[inline]
+    fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
+        WaitOn::new("Lock", park::key_of(&self.raw), Some(self.created), site)
     }
 
     /// Blocks until the lock is acquired; always returns `true`
@@ -102,20 +266,21 @@ impl Lock {
     ///
     /// A thread that already holds the lock blocks until another thread releases it.
     #[inline]
+    #[track_caller]
     pub fn acquire(&self) -> bool {
-        if self.try_acquire() {
-            return true;
-        }
-        self.acquire_slow(Deadline::NEVER)
+        crate::sim::point();
+        self.raw.try_acquire()
+            || self
+                .raw
+                .acquire_slow(Deadline::NEVER, self.wait_on(Location::caller()))
     }
 
     /// Acquires the lock if it is free, without blocking
     /// (Python's `acquire(False)` or `acquire(0)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
+        crate::sim::point();
+        self.raw.try_acquire()
     }
 
     /// Waits up to `timeout` (scaled by `SYNC_KIT_TIME_SCALE`) for the lock
@@ -130,37 +295,17 @@ impl Lock {
     /// assert!(!lock.acquire_timeout(Duration::from_millis(10)));
     /// ```
     #[inline]
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        if self.try_acquire() {
+        crate::sim::point();
+        if self.raw.try_acquire() {
             return true;
         }
         let deadline = Deadline::after(Some(timeout));
-        if deadline.expired() {
-            return false;
-        }
-        self.acquire_slow(deadline)
-    }
-
-    #[cold]
-    fn acquire_slow(&self, deadline: Deadline) -> bool {
-        let mut guard = sync::lock(&self.sleepers);
-        loop {
-            // Mark the lock contended before sleeping, so that the release that
-            // frees it knows to wake a sleeper. If it was free, we now hold it
-            // (in the conservative CONTENDED state: the release pays one
-            // wake-up that may find nobody).
-            if self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED {
-                return true;
-            }
-            // A release swaps the state to UNLOCKED and then takes `sleepers`
-            // before notifying, so it cannot notify between our swap and our wait:
-            // we hold `sleepers` until the wait releases it.
-            guard = match deadline.remaining() {
-                None => sync::wait(&self.wakeup, guard),
-                Some(left) if left.is_zero() => return false,
-                Some(left) => sync::wait_timeout(&self.wakeup, guard, left),
-            };
-        }
+        !deadline.expired()
+            && self
+                .raw
+                .acquire_slow(deadline, self.wait_on(Location::caller()))
     }
 
     /// Releases the lock (Python's `release()`). Any thread may release it.
@@ -171,36 +316,14 @@ impl Lock {
     /// (`release unlocked lock`) if the lock is not locked; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<()> {
-        // The common case, locked and uncontended, is a single successful CAS.
-        match self
-            .state
-            .compare_exchange(LOCKED, UNLOCKED, Ordering::Release, Ordering::Relaxed)
-        {
-            Ok(_) => Ok(()),
-            Err(UNLOCKED) => Err(Error::release_unlocked()),
-            Err(_) => self.release_slow(),
-        }
-    }
-
-    #[cold]
-    fn release_slow(&self) -> Result<()> {
-        match self.state.swap(UNLOCKED, Ordering::Release) {
-            UNLOCKED => Err(Error::release_unlocked()),
-            LOCKED => Ok(()),
-            _ => {
-                // Taking the mutex orders this notify after any waiter's
-                // "swap, then wait" step, so the wake-up cannot be lost.
-                drop(sync::lock(&self.sleepers));
-                self.wakeup.notify_one();
-                Ok(())
-            }
-        }
+        crate::sim::point();
+        self.raw.release()
     }
 
     /// Whether the lock is held by some thread (Python's `locked()`).
     #[inline]
     pub fn locked(&self) -> bool {
-        self.state.load(Ordering::Relaxed) != UNLOCKED
+        self.raw.locked()
     }
 
     /// Blocks until the lock is acquired and returns a guard that releases it when
@@ -215,6 +338,7 @@ impl Lock {
     /// assert!(!lock.locked());
     /// ```
     #[inline]
+    #[track_caller]
     pub fn lock(&self) -> LockGuard<'_> {
         self.acquire();
         LockGuard { lock: self }
@@ -228,6 +352,7 @@ impl Lock {
 
     /// Waits up to `timeout` for the lock and returns its guard, or `None` on
     /// timeout.
+    #[track_caller]
     pub fn lock_timeout(&self, timeout: Duration) -> Option<LockGuard<'_>> {
         self.acquire_timeout(timeout)
             .then(|| LockGuard { lock: self })
