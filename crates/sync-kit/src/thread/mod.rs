@@ -464,6 +464,8 @@ impl Thread {
             status.native_id = Some(native);
             self.notify_status(status);
         }
+        // The starter may go on now, or the new thread first: a choice.
+        crate::sim::point();
         let body = lock(&self.inner.body).take();
         if let Some(mut body) = body {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));

@@ -1,8 +1,8 @@
 //! [`Lock`]: Python's `threading.Lock`, a plain lock with no owner.
 //!
-//! A `Lock` is either locked or unlocked. Unlike [`std::sync::Mutex`] it guards no
-//! data and it has no owner: the thread that releases it need not be the one that
-//! acquired it (CPython's `test_different_thread`). It is not reentrant: a thread
+//! A `Lock` is either locked or unlocked. It has no owner: the thread that
+//! releases it need not be the one that acquired it (CPython's
+//! `test_different_thread`). It is not reentrant: a thread
 //! that holds it and calls [`Lock::acquire`] again blocks until some other thread
 //! releases it, and its [`Lock::try_acquire`] returns `false`.
 //!
@@ -14,6 +14,13 @@
 //! | `lock.release()` | [`Lock::release`] (`Err` with `release unlocked lock`) |
 //! | `lock.locked()` | [`Lock::locked`] |
 //! | `with lock:` | `let _guard = lock.lock();` ([`LockGuard`]) |
+//! | a lock and the data it protects | [`Lock::with_value`]: `*lock.lock() += 1` |
+//!
+//! `Lock::with_value(data)` is a lock that owns what it protects, like
+//! [`std::sync::Mutex`]: the data is reached only through the guard, so it
+//! cannot be touched without holding the lock. Such a lock has no
+//! `acquire`/`release` (a release from another thread would leave a guard's
+//! borrow dangling); the plain `Lock` keeps Python's full interface.
 //!
 //! Deliberate differences from Python: a timeout is a [`Duration`], so the
 //! negative, NaN and out-of-range timeouts that CPython rejects with `ValueError`
@@ -52,166 +59,15 @@ use std::fmt;
 use std::panic::Location;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
-use crate::park::{self, Park, WaitOn};
-use crate::sync::atomic::{AtomicU8, Ordering};
+use crate::error::Result;
+use crate::park::{self, WaitOn};
 use crate::time::Deadline;
 
-/// Set while the lock is held.
-const LOCKED: u8 = 1;
-/// Set while some thread may be parked on the lock: the release must unpark.
-const PARKED: u8 = 2;
+mod guard;
+mod raw;
 
-/// The state machine of a plain lock over the blocking layer, shared by
-/// [`Lock`] and [`crate::RLock`]: one byte, `LOCKED | PARKED`, the shape of
-/// `parking_lot`'s raw mutex. Waiters are parked under the lock's address.
-pub(crate) struct RawLock {
-    state: AtomicU8,
-}
-
-impl RawLock {
-    crate::sync::loom_const_fn! {
-        pub(crate) fn new() -> Self {
-            RawLock {
-                state: AtomicU8::new(0),
-            }
-        }
-    }
-
-    #[inline]
-    pub(crate) fn try_acquire(&self) -> bool {
-        self.state
-            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-            || self.try_acquire_parked()
-    }
-
-    /// A free lock can still have the PARKED bit (a woken waiter has not run yet).
-    #[cold]
-    fn try_acquire_parked(&self) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        while state & LOCKED == 0 {
-            match self.state.compare_exchange_weak(
-                state,
-                state | LOCKED,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(now) => state = now,
-            }
-        }
-        false
-    }
-
-    /// Waits for the lock until `deadline`; returns whether it was acquired.
-    #[cold]
-    pub(crate) fn acquire_slow(&self, deadline: Deadline, on: WaitOn) -> bool {
-        let mut spin = crate::spin::SpinWait::new();
-        loop {
-            let state = self.state.load(Ordering::Relaxed);
-            if state & LOCKED == 0 {
-                if self
-                    .state
-                    .compare_exchange_weak(
-                        state,
-                        state | LOCKED,
-                        Ordering::Acquire,
-                        Ordering::Relaxed,
-                    )
-                    .is_ok()
-                {
-                    return true;
-                }
-                continue;
-            }
-            // Spin a little while nobody is parked: the holder may be about to
-            // release, and parking costs two system calls.
-            if state & PARKED == 0 && spin.spin() {
-                continue;
-            }
-            if state & PARKED == 0
-                && self
-                    .state
-                    .compare_exchange_weak(
-                        state,
-                        state | PARKED,
-                        Ordering::Relaxed,
-                        Ordering::Relaxed,
-                    )
-                    .is_err()
-            {
-                continue;
-            }
-            if deadline.expired() {
-                return false;
-            }
-            let key = park::key_of(self);
-            let outcome = park::park(
-                key,
-                || self.state.load(Ordering::Relaxed) == LOCKED | PARKED,
-                || {},
-                |was_last| {
-                    if was_last {
-                        self.state.fetch_and(!PARKED, Ordering::Relaxed);
-                    }
-                },
-                deadline,
-                on,
-            );
-            match outcome {
-                Park::Unparked(park::TOKEN_HANDOFF) => return true,
-                Park::TimedOut => return false,
-                Park::Unparked(_) | Park::Invalid => spin.reset(),
-            }
-        }
-    }
-
-    /// Releases; `Err` if it was not locked.
-    #[inline]
-    pub(crate) fn release(&self) -> Result<()> {
-        match self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-        {
-            Ok(_) => Ok(()),
-            Err(_) => self.release_slow(),
-        }
-    }
-
-    #[cold]
-    fn release_slow(&self) -> Result<()> {
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            if state & LOCKED == 0 {
-                return Err(Error::release_unlocked());
-            }
-            if state & PARKED != 0 {
-                break;
-            }
-            match self
-                .state
-                .compare_exchange_weak(state, 0, Ordering::Release, Ordering::Relaxed)
-            {
-                Ok(_) => return Ok(()),
-                Err(now) => state = now,
-            }
-        }
-        // Unlock with the queue locked, keeping PARKED while waiters remain, so
-        // a waiter that validates after this sees the truth.
-        park::unpark_one(park::key_of(self), |_, more| {
-            let left = if more { PARKED } else { 0 };
-            self.state.store(left, Ordering::Release);
-            park::TOKEN_NORMAL
-        });
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn locked(&self) -> bool {
-        self.state.load(Ordering::Relaxed) & LOCKED != 0
-    }
-}
+pub use guard::LockGuard;
+pub(crate) use raw::RawLock;
 
 /// A non-reentrant lock that any thread may release: Python's `threading.Lock`.
 ///
@@ -239,9 +95,21 @@ impl RawLock {
 /// let _guard = LOCK.lock();
 /// assert!(LOCK.locked());
 /// ```
-pub struct Lock {
+///
+/// A lock that owns the data it protects, reached only through its guard:
+///
+/// ```
+/// let counter = sync_kit::Lock::with_value(0);
+/// *counter.lock() += 1;
+/// assert_eq!(*counter.lock(), 1);
+/// assert_eq!(counter.into_inner(), 1);
+/// ```
+pub struct Lock<T = ()> {
     raw: RawLock,
     created: &'static Location<'static>,
+    /// The owned data. Locked only by a guard of `raw`'s holder, so never
+    /// contended; `()` for a plain lock, whose guards never touch it.
+    data: std::sync::Mutex<T>,
 }
 
 impl Lock {
@@ -249,16 +117,8 @@ impl Lock {
         /// A new, unlocked lock.
         #[track_caller]
         pub fn new() -> Self {
-            Lock {
-                raw: RawLock::new(),
-                created: Location::caller(),
-            }
+            Lock::with_value(())
         }
-    }
-
-    #[inline]
-    fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
-        WaitOn::new("Lock", park::key_of(&self.raw), Some(self.created), site)
     }
 
     /// Blocks until the lock is acquired; always returns `true`
@@ -279,8 +139,7 @@ impl Lock {
     /// (Python's `acquire(False)` or `acquire(0)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        crate::sim::point();
-        self.raw.try_acquire()
+        self.try_acquire_raw()
     }
 
     /// Waits up to `timeout` (scaled by `SYNC_KIT_TIME_SCALE`) for the lock
@@ -316,6 +175,71 @@ impl Lock {
     /// (`release unlocked lock`) if the lock is not locked; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<()> {
+        self.release_raw()
+    }
+}
+
+impl<T> Lock<T> {
+    crate::sync::loom_const_fn! {
+        /// A new, unlocked lock that owns `value`; its guards deref to it.
+        #[track_caller]
+        pub fn with_value(value: T) -> Self {
+            Lock {
+                raw: RawLock::new(),
+                created: Location::caller(),
+                data: std::sync::Mutex::new(value),
+            }
+        }
+    }
+
+    /// The owned data, taken out of the lock.
+    pub fn into_inner(self) -> T {
+        self.data
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The owned data, through an exclusive borrow (no locking needed).
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The data's inner guard; called only by the holder of `raw`.
+    fn data_guard(&self) -> std::sync::MutexGuard<'_, T> {
+        crate::sync::lock_std(&self.data)
+    }
+
+    #[inline]
+    fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
+        WaitOn::new("Lock", park::key_of(&self.raw), Some(self.created), site)
+    }
+
+    #[inline]
+    fn acquire_raw(&self, site: &'static Location<'static>) -> bool {
+        crate::sim::point();
+        self.raw.try_acquire() || self.raw.acquire_slow(Deadline::NEVER, self.wait_on(site))
+    }
+
+    #[inline]
+    fn try_acquire_raw(&self) -> bool {
+        crate::sim::point();
+        self.raw.try_acquire()
+    }
+
+    #[inline]
+    fn acquire_timeout_raw(&self, timeout: Duration, site: &'static Location<'static>) -> bool {
+        crate::sim::point();
+        if self.raw.try_acquire() {
+            return true;
+        }
+        let deadline = Deadline::after(Some(timeout));
+        !deadline.expired() && self.raw.acquire_slow(deadline, self.wait_on(site))
+    }
+
+    #[inline]
+    fn release_raw(&self) -> Result<()> {
         crate::sim::point();
         self.raw.release()
     }
@@ -339,23 +263,23 @@ impl Lock {
     /// ```
     #[inline]
     #[track_caller]
-    pub fn lock(&self) -> LockGuard<'_> {
-        self.acquire();
-        LockGuard { lock: self }
+    pub fn lock(&self) -> LockGuard<'_, T> {
+        self.acquire_raw(Location::caller());
+        LockGuard::new(self)
     }
 
     /// Acquires the lock if it is free and returns its guard, without blocking.
     #[inline]
-    pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then(|| LockGuard { lock: self })
+    pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
+        self.try_acquire_raw().then(|| LockGuard::new(self))
     }
 
     /// Waits up to `timeout` for the lock and returns its guard, or `None` on
     /// timeout.
     #[track_caller]
-    pub fn lock_timeout(&self, timeout: Duration) -> Option<LockGuard<'_>> {
-        self.acquire_timeout(timeout)
-            .then(|| LockGuard { lock: self })
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<LockGuard<'_, T>> {
+        self.acquire_timeout_raw(timeout, Location::caller())
+            .then(|| LockGuard::new(self))
     }
 }
 
@@ -365,55 +289,11 @@ impl Default for Lock {
     }
 }
 
-impl fmt::Debug for Lock {
+impl<T> fmt::Debug for Lock<T> {
     /// Python's repr: `<unlocked sync_kit.Lock object at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = if self.locked() { "locked" } else { "unlocked" };
         write!(f, "<{state} sync_kit.Lock object at {self:p}>")
-    }
-}
-
-/// Holds a [`Lock`] and releases it when dropped: Python's `with lock:`.
-///
-/// Returned by [`Lock::lock`] and [`Lock::try_lock`]. If some other thread
-/// releases the lock while the guard lives (a `Lock` has no owner, so that is
-/// allowed), the guard's own release finds it unlocked and does nothing, where
-/// Python's `with` block would raise `RuntimeError` on exit.
-///
-/// ```
-/// let lock = sync_kit::Lock::new();
-/// let guard = lock.try_lock().expect("the lock is free");
-/// assert!(lock.try_lock().is_none());
-/// drop(guard);
-/// assert!(lock.try_lock().is_some());
-/// ```
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct LockGuard<'a> {
-    lock: &'a Lock,
-}
-
-impl LockGuard<'_> {
-    /// Releases the lock now and reports what Python's `with` exit would: an error
-    /// if some other thread already released it.
-    pub fn unlock(self) -> Result<()> {
-        let lock = self.lock;
-        std::mem::forget(self);
-        lock.release()
-    }
-}
-
-impl Drop for LockGuard<'_> {
-    fn drop(&mut self) {
-        // An error means another thread released the lock meanwhile; see above.
-        let _ = self.lock.release();
-    }
-}
-
-impl fmt::Debug for LockGuard<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LockGuard")
-            .field("lock", self.lock)
-            .finish()
     }
 }
 
