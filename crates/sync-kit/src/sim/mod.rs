@@ -215,6 +215,12 @@ pub(crate) fn next_name_number() -> Option<u64> {
     })
 }
 
+/// The daemon flag a new thread inherits when created by the root of a run:
+/// the root stands for the main thread, which is not a daemon.
+pub(crate) fn root_daemon_flag() -> Option<bool> {
+    seat().filter(|seat| seat.tid == 0).map(|_| false)
+}
+
 /// Called by `start` on the parent: gives the new thread a seat in the
 /// parent's run, if the parent has one.
 pub(crate) fn seat_for_child(thread: &Thread) -> Option<Seat> {
@@ -264,7 +270,9 @@ pub struct Run<T> {
 }
 
 /// Runs `body` under the simulator with `config`, on the calling thread, then
-/// waits (in the simulation) for the non-daemon threads it started.
+/// waits (in the simulation) for the non-daemon threads it started. The
+/// calling thread stands for the main thread: threads it creates are not
+/// daemons unless set so.
 ///
 /// # Panics
 ///

@@ -213,9 +213,9 @@ impl Builder {
             Some(name) if !name.is_empty() => name,
             _ => format!("Thread-{}", registry::next_name_number()),
         };
-        let daemon = self
-            .daemon
-            .unwrap_or_else(|| registry::current_thread().daemon());
+        let daemon = self.daemon.unwrap_or_else(|| {
+            crate::sim::root_daemon_flag().unwrap_or_else(|| registry::current_thread().daemon())
+        });
         let thread = Thread::with_parts(Kind::Spawned, name.into(), daemon, self.stack_size);
         *lock(&thread.inner.body) = Some(Box::new(body));
         thread
