@@ -108,8 +108,7 @@ fn a_lost_update_shows_up_within_a_few_hundred_seeds() {
         for t in threads {
             t.join().unwrap();
         }
-        let total = *counter.lock();
-        total
+        *counter.lock()
     });
     assert_eq!(safe, BTreeSet::from([2]));
 }
@@ -186,8 +185,7 @@ fn replaying_a_schedule_repeats_the_run_exactly() {
             for t in threads {
                 t.join().unwrap();
             }
-            let seen = log.lock().clone();
-            seen
+            log.lock().clone()
         };
         let first = sim::run(Config::random(seed), body);
         let again = sim::run(Config::replay(&first.schedule).unwrap(), body);
