@@ -241,7 +241,7 @@ pub fn layout(trace: &Trace, opts: &Options) -> Layout {
     y = counter::counters(trace, &objects, scale, y - lane::GAP, gutter, &mut out) + lane::GAP;
     let axis_y = y.max(top + 20.0) - lane::GAP + 6.0;
     axis(scale, top - 6.0, axis_y, &mut out);
-    let bottom = legend::legend(trace, &objects, axis_y + 34.0, &mut out);
+    let bottom = legend::legend(trace, &objects, scale, axis_y + 34.0, &mut out);
     out.height = bottom + MARGIN;
     out
 }

@@ -290,13 +290,27 @@ pub(crate) fn wakes(trace: &Trace, s: Scale, out: &mut Layout) {
         // An arrow that crosses lanes bows, more the farther it goes, so arrows
         // from one waker to several threads stay apart; down to the left, up to
         // the right, so a wake and the answering wake (exit -> join) do too.
+        // Within 40 px of an edge both bow outwards (into the gutter or the
+        // right padding, off the labels), upward ones twice as far.
         let crossed = i.abs_diff(j) - 1;
         let bow = if crossed == 0 {
             0.0
         } else {
             6.0 + 8.0 * crossed as f64
         };
-        let bend = if j > i { -bow } else { bow };
+        let x = s.x(w.from_ts);
+        let up = j < i;
+        // At most 36 px (the curve strays half that): clear of lane names.
+        let bow = bow.min(if up { 18.0 } else { 36.0 });
+        let bend = if x < s.x0 + 40.0 {
+            -bow * if up { 2.0 } else { 1.0 }
+        } else if x > s.x1 - 40.0 {
+            bow * if up { 2.0 } else { 1.0 }
+        } else if up {
+            bow
+        } else {
+            -bow
+        };
         let down = to.bar_y > from.bar_y;
         let y1 = from.bar_y + BAR_H / 2.0;
         let y2 = if down {

@@ -1,7 +1,8 @@
 //! The legend under the axis: what each colour, marker and arrow means, only
-//! for what the picture contains (running always).
+//! for what the picture shows (running always; a state only if some slice of
+//! it is at least 2 px wide: hairlines are not worth a legend entry).
 
-use super::{Anchor, Layout, Line, MARGIN, Marker, Rect, TextBox, text_width};
+use super::{Anchor, Layout, Line, MARGIN, Marker, Rect, Scale, TextBox, text_width};
 use crate::model::{State, Trace};
 use crate::palette;
 
@@ -25,7 +26,14 @@ enum Swatch {
 }
 
 /// Lays out the legend from `y` (a baseline); returns the bottom.
-pub(crate) fn legend(trace: &Trace, objects: &[String], y: f64, out: &mut Layout) -> f64 {
+pub(crate) fn legend(
+    trace: &Trace,
+    objects: &[String],
+    scale: Scale,
+    y: f64,
+    out: &mut Layout,
+) -> f64 {
+    let visible = |s: &crate::model::Slice| scale.x(s.end) - scale.x(s.start) >= 2.0;
     let mut items: Vec<(Swatch, String)> =
         vec![(Swatch::Fill(palette::RUNNING), "running".to_owned())];
     let states = [
@@ -38,7 +46,7 @@ pub(crate) fn legend(trace: &Trace, objects: &[String], y: f64, out: &mut Layout
         if trace
             .threads
             .iter()
-            .any(|t| t.states.iter().any(|s| s.state == st))
+            .any(|t| t.states.iter().any(|s| s.state == st && visible(s)))
         {
             items.push((Swatch::Fill(palette::state(st)), text.to_owned()));
         }
@@ -46,7 +54,7 @@ pub(crate) fn legend(trace: &Trace, objects: &[String], y: f64, out: &mut Layout
     if trace.threads.iter().any(|t| {
         t.states
             .iter()
-            .any(|s| s.outcome.as_deref() == Some("timeout"))
+            .any(|s| s.outcome.as_deref() == Some("timeout") && visible(s))
     }) {
         items.insert(
             items.len().min(2),
