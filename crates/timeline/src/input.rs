@@ -84,3 +84,9 @@ pub fn read_trace(path: &Path) -> Result<Value, InputError> {
 pub fn check_file(path: &Path) -> Result<Vec<crate::Problem>, InputError> {
     read_trace(path).map(|v| crate::check(&v))
 }
+
+/// Parses and checks a trace held in memory (e.g. one a test just wrote):
+/// `Ok` holds the problems found (empty when valid), `Err` means not JSON.
+pub fn check_json(bytes: &[u8]) -> Result<Vec<crate::Problem>, InputError> {
+    parse_json(bytes).map(|v| crate::check(&v))
+}

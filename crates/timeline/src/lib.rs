@@ -53,7 +53,7 @@ mod palette;
 mod svg;
 
 pub use check::{Problem, check};
-pub use input::{InputError, check_file, parse_json, read_trace};
+pub use input::{InputError, check_file, check_json, parse_json, read_trace};
 pub use layout::{Anchor, LaneInfo, Layout, Line, Marker, Options, Rect, TextBox, layout};
 pub use model::{Hold, Instant, Slice, State, Thread, Trace, Wake};
 pub use svg::{render_svg, write_svg};

@@ -62,6 +62,18 @@ fn check_file_reads_and_checks() {
 }
 
 #[test]
+fn check_json_reports_not_json_with_its_position() {
+    assert_eq!(
+        timeline::check_json(br#"{"traceEvents": []}"#)
+            .unwrap()
+            .len(),
+        2
+    );
+    let err = timeline::check_json(b"{\n  \"traceEvents\": [,]}").unwrap_err();
+    assert!(err.to_string().starts_with("<input>:2:"), "{err}");
+}
+
+#[test]
 fn top_level_shape() {
     assert_reports(&json!([]), "the top level must be an object");
     assert_reports(
