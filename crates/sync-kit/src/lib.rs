@@ -56,6 +56,8 @@ pub mod event;
 pub mod local;
 pub mod lock;
 pub mod logging;
+mod observe;
+pub use observe::trace;
 mod park;
 pub mod random;
 pub mod rlock;
