@@ -107,6 +107,9 @@ impl Format {
     pub fn render(&self, record: &log::Record<'_>) -> String {
         let message = record.args().to_string();
         let thread = crate::thread::current_thread();
+        // The thread object exists now: thread-local values stored earlier must
+        // be dropped before it goes (see `local::thread_known`).
+        crate::local::thread_known();
         thread.with_name(|thread_name| {
             self.render_with(|key| match key {
                 Key::Message => Value::Text(&message),
