@@ -125,23 +125,19 @@ struct Lend<'a, T> {
 }
 
 impl<'a, T> Lend<'a, T> {
-    fn start(slots: &'a Slots<T>, ident: u64) -> Self {
+    /// Lends the thread's value out of its entry; `None` if it has no entry yet.
+    fn start(slots: &'a Slots<T>, ident: u64) -> Option<Self> {
         let mut by_thread = lock(&slots.by_thread);
-        let (value, outer) = match by_thread.get_mut(&ident) {
-            Some(entry) => {
-                let outer = (entry.lent, entry.written);
-                entry.lent = true;
-                entry.written = false;
-                (entry.value.take(), outer)
-            }
-            None => (None, (false, false)),
-        };
-        Lend {
+        let entry = by_thread.get_mut(&ident)?;
+        let outer = (entry.lent, entry.written);
+        entry.lent = true;
+        entry.written = false;
+        Some(Lend {
             slots,
             ident,
-            value,
+            value: entry.value.take(),
             outer,
-        }
+        })
     }
 }
 
@@ -243,8 +239,9 @@ impl<T: Send + 'static> Local<T> {
             lock(&record.locals).insert(self.slots.serial, Arc::downgrade(&slots));
         }
         if let Some(init) = &self.init {
-            let mut lend = Lend::start(&self.slots, ident);
-            lend.value = Some(init(self));
+            if let Some(mut lend) = Lend::start(&self.slots, ident) {
+                lend.value = Some(init(self));
+            }
         }
     }
 
@@ -273,9 +270,15 @@ impl<T: Send + 'static> Local<T> {
     /// ```
     pub fn with<R>(&self, f: impl FnOnce(Option<&mut T>) -> R) -> R {
         let ident = get_ident();
-        self.touch(ident);
-        let mut lend = Lend::start(&self.slots, ident);
-        f(lend.value.as_mut())
+        // One lock on the common path: the entry is there after the first touch.
+        let lend = Lend::start(&self.slots, ident).or_else(|| {
+            self.touch(ident);
+            Lend::start(&self.slots, ident)
+        });
+        match lend {
+            Some(mut lend) => f(lend.value.as_mut()),
+            None => f(None), // not reached: `touch` made the entry
+        }
     }
 
     /// A copy of the calling thread's value, or `None` (Python's AttributeError).
@@ -301,8 +304,12 @@ impl<T: Send + 'static> Local<T> {
     /// dropped by the caller, outside the lock.
     fn write(&self, change: impl FnOnce(&mut Option<T>) -> Option<T>) -> Option<T> {
         let ident = get_ident();
-        self.touch(ident);
         let mut by_thread = lock(&self.slots.by_thread);
+        if !by_thread.contains_key(&ident) {
+            drop(by_thread);
+            self.touch(ident); // may run init: outside the lock
+            by_thread = lock(&self.slots.by_thread);
+        }
         let entry = by_thread.get_mut(&ident)?;
         entry.written |= entry.lent;
         change(&mut entry.value)
