@@ -37,13 +37,14 @@
 //! - the init function runs at most once per thread, even if the value is
 //!   later taken away (as Python does not re-run `__init__` after `del`).
 //!
-//! Limit: on a thread sync-kit did not start (a `Dummy-N` thread), a destructor
-//! that runs during thread-local teardown and calls
-//! [`current_thread`](crate::current_thread) (or logs) after that thread's
-//! sync-kit record is already gone cannot learn its thread; the panic this
-//! raises is contained (reported, the process goes on) instead of aborting the
-//! process. Threads started by sync-kit, and the main thread, drop their values
-//! while their record is alive.
+//! Limit: on a thread sync-kit did not start (a `Dummy-N` thread) that stores
+//! a value first and is only then given its thread object by a direct call
+//! such as [`current_thread`](crate::current_thread) (logging is handled), a
+//! destructor run at thread-local teardown that asks for its thread finds the
+//! object already gone; the panic this raises is contained (reported, the
+//! process goes on) instead of aborting the process. Threads started by
+//! sync-kit and the main thread always drop their values while their thread
+//! object is alive.
 //!
 //! Deliberate difference: Python runs a subclass's `__init__` eagerly in the
 //! creating thread; sync-kit runs it on first access there too, which prints the
