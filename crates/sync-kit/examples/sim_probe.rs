@@ -33,18 +33,19 @@ fn main() -> anyhow::Result<()> {
                 lock.acquire();
             }
             // Two threads take two locks in opposite order.
-            "inversion" => {
+            "inversion" | "inversion_nosleep" => {
+                let pause = if scenario == "inversion" { 100 } else { 0 };
                 let a = Arc::new(Lock::new());
                 let b = Arc::new(Lock::new());
                 let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
                 let t = Thread::builder().name("other").target(move || {
                     let _b = b2.lock();
-                    sync_kit::time::sleep(Duration::from_millis(100));
+                    sync_kit::time::sleep(Duration::from_millis(pause));
                     let _a = a2.lock();
                 });
                 t.start()?;
                 let _a = a.lock();
-                sync_kit::time::sleep(Duration::from_millis(100));
+                sync_kit::time::sleep(Duration::from_millis(pause));
                 let _b = b.lock();
                 drop(_b);
                 t.join()?;
@@ -55,6 +56,35 @@ fn main() -> anyhow::Result<()> {
                     std::thread::sleep(Duration::from_secs(30));
                 });
                 t.start()?;
+                t.join()?;
+            }
+            // A thread waits for an Event that a std thread (unknown to
+            // sync-kit) sets later: no deadlock may be reported.
+            "foreign_setter" => {
+                let event = Arc::new(sync_kit::Event::new());
+                let setter = Arc::clone(&event);
+                let helper = std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(1500));
+                    setter.set();
+                });
+                event.wait();
+                log::debug!("set by a foreign thread");
+                let _ = helper.join();
+            }
+            // The thread dump, while a worker waits for a lock main holds.
+            "dump" => {
+                let lock = Arc::new(Lock::new());
+                let held = lock.lock();
+                let other = Arc::clone(&lock);
+                let t = Thread::builder()
+                    .name("worker")
+                    .target(move || drop(other.lock()));
+                t.start()?;
+                while !sync_kit::thread::dump().contains("\"worker\" waits for Lock") {
+                    sync_kit::time::sleep(Duration::from_millis(5));
+                }
+                print!("{}", sync_kit::thread::dump());
+                drop(held);
                 t.join()?;
             }
             other => anyhow::bail!("unknown scenario {other:?}"),

@@ -164,6 +164,7 @@ impl RLock {
     /// Takes the underlying lock, waiting until `deadline`.
     #[inline]
     fn take_lock(&self, deadline: Deadline, site: &'static Location<'static>) -> bool {
+        observe::acquiring(|| self.object(), site);
         self.lock.try_acquire()
             || (!deadline.expired() && self.lock.acquire_slow(deadline, self.wait_on(site)))
     }

@@ -156,3 +156,95 @@ fn a_bad_watchdog_setting_is_an_error() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("SYNC_KIT_SIM_WATCHDOG"));
 }
+
+#[test]
+fn real_time_self_deadlock_is_reported_within_seconds_not_hung() {
+    let (out, took) = run("reacquire", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(sync_kit::sim::DEADLOCK_EXIT_CODE),
+        "{}",
+        text(&out.stderr)
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.lines().any(|l| l.starts_with("sync-kit: deadlock")),
+        "{err}"
+    );
+    assert!(err.contains("\"MainThread\" waits for Lock"), "{err}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn real_time_lock_order_deadlock_is_reported_with_holders_under_lockdep() {
+    let (out, took) = run("inversion", &[("SYNC_KIT_LOCKDEP", "1")]);
+    assert_eq!(
+        out.status.code(),
+        Some(sync_kit::sim::DEADLOCK_EXIT_CODE),
+        "{}",
+        text(&out.stderr)
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("\"other\" waits for Lock"), "{err}");
+    assert!(err.contains("last acquired by \"MainThread\""), "{err}");
+    assert!(err.contains("potential deadlock"), "{err}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn a_thread_sync_kit_does_not_know_keeps_the_detector_quiet() {
+    let (out, _) = run("foreign_setter", &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(!err.contains("deadlock"), "{err}");
+    assert!(err.contains("set by a foreign thread"), "{err}");
+}
+
+#[test]
+fn the_detector_can_report_without_exiting_or_be_turned_off() {
+    let (out, took) = run("foreign_setter", &[("SYNC_KIT_DEADLOCK", "off")]);
+    assert!(out.status.success());
+    assert!(took < Duration::from_secs(10));
+    let (out, _) = run("dump", &[("SYNC_KIT_LOCKDEP", "1")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    assert!(listing.contains("\"worker\" waits for Lock"), "{listing}");
+    assert!(
+        listing.contains("last acquired by \"MainThread\""),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("\"MainThread\" is running; holds Lock"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn completed_runs_of_the_lock_order_program_warn_of_the_inversion() {
+    // Under the simulator some schedules deadlock and some complete; those
+    // that complete still print the lock-order warning.
+    let mut completed = 0;
+    for seed in 0..40 {
+        let (out, _) = run(
+            "inversion_nosleep",
+            &[("SYNC_KIT_SIM", &format!("random:{seed}"))],
+        );
+        let err = text(&out.stderr);
+        if out.status.success() {
+            completed += 1;
+            assert!(
+                err.contains("sync-kit: potential deadlock"),
+                "seed {seed}: {err}"
+            );
+            assert!(err.contains("\"other\" took Lock"), "{err}");
+            assert!(err.contains("\"MainThread\" took Lock"), "{err}");
+        } else {
+            assert_eq!(
+                out.status.code(),
+                Some(sync_kit::sim::DEADLOCK_EXIT_CODE),
+                "{err}"
+            );
+        }
+    }
+    assert!(completed > 0, "no schedule of 40 completed");
+}

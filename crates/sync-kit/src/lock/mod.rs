@@ -209,6 +209,7 @@ impl<T> Lock<T> {
     #[inline]
     fn acquire_raw(&self, site: &'static Location<'static>) -> bool {
         crate::sim::point();
+        observe::acquiring(|| self.object(), site);
         let _ =
             self.raw.try_acquire() || self.raw.acquire_slow(Deadline::NEVER, self.wait_on(site));
         self.observe_acquired(site);
@@ -228,6 +229,7 @@ impl<T> Lock<T> {
     #[inline]
     fn acquire_timeout_raw(&self, timeout: Duration, site: &'static Location<'static>) -> bool {
         crate::sim::point();
+        observe::acquiring(|| self.object(), site);
         let acquired = self.raw.try_acquire() || {
             let deadline = Deadline::after(Some(timeout));
             !deadline.expired() && self.raw.acquire_slow(deadline, self.wait_on(site))

@@ -45,14 +45,16 @@ fn is_lock(object: &Object) -> bool {
     matches!(object.kind, "Lock" | "RLock")
 }
 
-pub(super) fn acquired(object: Object, site: &'static Location<'static>) {
+/// Adds "held → object" edges for every lock the thread holds, and warns when
+/// one closes a cycle. Called before a blocking acquire.
+pub(super) fn acquiring(object: Object, site: &'static Location<'static>) {
     if !is_lock(&object) {
         return;
     }
     let held: Vec<_> = HELD.try_with(|h| h.borrow().clone()).unwrap_or_default();
     if held.iter().any(|(o, _)| o.addr == object.addr) {
-        // Re-entry of an RLock adds no order.
-        let _ = HELD.try_with(|h| h.borrow_mut().push((object, site)));
+        // Re-entry of an RLock (or a Lock's self-deadlock, which the deadlock
+        // report names) adds no order.
         return;
     }
     let mut warnings = Vec::new();
@@ -82,9 +84,15 @@ pub(super) fn acquired(object: Object, site: &'static Location<'static>) {
             }
         }
     }
-    let _ = HELD.try_with(|h| h.borrow_mut().push((object, site)));
     for (edge, path) in warnings {
         eprintln!("{}", warning(&edge, &path));
+    }
+}
+
+/// The thread now holds `object`.
+pub(super) fn acquired(object: Object, site: &'static Location<'static>) {
+    if is_lock(&object) {
+        let _ = HELD.try_with(|h| h.borrow_mut().push((object, site)));
     }
 }
 

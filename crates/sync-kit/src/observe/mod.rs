@@ -6,6 +6,7 @@
 //! branch on a static flag when no observer is on, so the real-time fast paths
 //! pay nothing else. Observers never block and never reach a scheduling point.
 
+pub(crate) mod deadlock;
 pub(crate) mod holders;
 pub(crate) mod lockdep;
 pub mod trace;
@@ -81,6 +82,16 @@ impl Object {
 pub(crate) fn acquired(object: impl FnOnce() -> Object, site: &'static Location<'static>) {
     if any() {
         acquired_slow(object(), site);
+    }
+}
+
+/// The calling thread is about to block for a lock at `site`: the lock-order
+/// check runs here, before the wait, so an inversion that deadlocks this very
+/// run is still reported.
+#[inline]
+pub(crate) fn acquiring(object: impl FnOnce() -> Object, site: &'static Location<'static>) {
+    if on(LOCKDEP) {
+        lockdep::acquiring(object(), site);
     }
 }
 

@@ -66,6 +66,8 @@ pub(crate) struct WaitOn {
     pub(crate) created: Option<&'static Location<'static>>,
     /// Where the blocking call was made.
     pub(crate) site: &'static Location<'static>,
+    /// Whether the wait has no deadline (set by [`park`]).
+    pub(crate) forever: bool,
 }
 
 impl WaitOn {
@@ -81,6 +83,7 @@ impl WaitOn {
             object,
             created,
             site,
+            forever: false,
         }
     }
 }
@@ -106,9 +109,10 @@ pub(crate) fn park(
     before_sleep: impl FnOnce(),
     timed_out: impl FnOnce(bool),
     deadline: Deadline,
-    on: WaitOn,
+    mut on: WaitOn,
 ) -> Park {
     let parker = Parker::current();
+    on.forever = deadline == Deadline::NEVER;
     let seat = crate::sim::seat();
     {
         let mut queue = table::lock(key);
@@ -122,6 +126,12 @@ pub(crate) fn park(
     crate::observe::wait_begin(&on);
     let woken = match &seat {
         Some(seat) => seat.block(&parker, deadline),
+        None if on.forever => {
+            crate::observe::deadlock::parking_forever();
+            let woken = parker.sleep(deadline);
+            crate::observe::deadlock::unparked();
+            woken
+        }
         None => parker.sleep(deadline),
     };
     let outcome = if woken {

@@ -47,8 +47,28 @@ use crate::park::{self, WaitOn};
 use crate::sync::lock_std as lock;
 use crate::time::Deadline;
 
+pub use crate::observe::deadlock::DEADLOCK_VAR;
 pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};
 pub use shutdown::{main, shutdown};
+
+/// What every live thread is doing, one line each (Python's
+/// `faulthandler.dump_traceback`, Java's `jstack`): name, daemon flag, what
+/// it waits for (kind, where the object was created, where the wait was
+/// called) and who holds that, and what it holds. Holders are known under the
+/// simulator and with `SYNC_KIT_LOCKDEP=1`; otherwise the listing says so.
+///
+/// ```
+/// let listing = sync_kit::thread::dump();
+/// assert!(listing.contains("\"MainThread\" is running"));
+/// ```
+pub fn dump() -> String {
+    let threads = enumerate();
+    format!(
+        "sync-kit: {} thread(s)\n{}",
+        threads.len(),
+        crate::observe::deadlock::listing(&threads)
+    )
+}
 
 /// The body of a thread: the Rust form of subclassing `Thread` and overriding
 /// `run`. The value is moved into the new thread and dropped there when `run`
@@ -119,6 +139,9 @@ struct Inner {
     /// status's address while it is unchanged.
     version: AtomicU64,
     os_handle: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// The thread's parker in the blocking layer, once it runs: what it
+    /// waits for, for the thread dump and the deadlock detector.
+    parker: std::sync::OnceLock<crate::sync::Arc<crate::park::Parker>>,
 }
 
 struct Status {
@@ -271,6 +294,7 @@ impl Thread {
                 }),
                 version: AtomicU64::new(0),
                 os_handle: Mutex::new(None),
+                parker: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -279,6 +303,7 @@ impl Thread {
     fn special(kind: Kind, name: String, daemon: bool) -> Thread {
         let thread = Thread::with_parts(kind, name.into(), daemon, None);
         lock(&thread.inner.status).native_id = Some(native_id::current());
+        thread.adopt_parker();
         thread
     }
 
@@ -458,6 +483,7 @@ impl Thread {
             seat.enter();
         }
         registry::install_current(self.clone(), ident);
+        self.adopt_parker();
         let native = native_id::current();
         {
             let mut status = lock(&self.inner.status);
@@ -545,6 +571,17 @@ impl Thread {
             status.state == State::Stopped
         }));
         Ok(())
+    }
+
+    /// Records the calling OS thread's parker as this thread's.
+    fn adopt_parker(&self) {
+        let _ = self.inner.parker.set(crate::park::Parker::current());
+    }
+
+    /// What the thread waits for in the blocking layer now, if it is parked.
+    pub(crate) fn waiting(&self) -> Option<(crate::park::WaitOn, bool)> {
+        let parker = self.inner.parker.get()?;
+        parker.waiting().map(|on| (on, parker.is_granted()))
     }
 
     /// The thread's lane in a trace: its start order, 0 for the main thread.

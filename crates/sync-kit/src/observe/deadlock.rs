@@ -1,0 +1,169 @@
+//! The real-time deadlock detector and the thread dump.
+//!
+//! Go's rule, extended with names: when every live thread that sync-kit knows
+//! is parked in a sync-kit wait without a timeout, no unpark has picked any of
+//! them, and the process has no thread that sync-kit does not know (one could
+//! still set the Event), nothing can ever wake them: the process prints a
+//! report whose first line contains `deadlock` and exits with status
+//! [`DEADLOCK_EXIT_CODE`](crate::sim::DEADLOCK_EXIT_CODE).
+//!
+//! It costs nothing on the fast paths: the check runs only when a thread is
+//! about to park without a timeout, and reads the process's thread count (from
+//! `/proc/self/status`, so the detector works on Linux only) only when every
+//! known thread is parked. A sleeping thread, a timed wait (a pending Timer)
+//! or a thread blocked outside sync-kit keeps it quiet; a report is made only
+//! after the same state holds again 200 ms later. `SYNC_KIT_DEADLOCK=report`
+//! reports without exiting, `SYNC_KIT_DEADLOCK=off` turns it off.
+
+use std::fmt::Write;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::holders;
+use crate::thread::Thread;
+
+/// The environment variable that sets what the detector does.
+pub const DEADLOCK_VAR: &str = "SYNC_KIT_DEADLOCK";
+
+/// Threads parked now without a timeout, in real time.
+static PARKED_FOREVER: AtomicUsize = AtomicUsize::new(0);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Exit,
+    Report,
+    Off,
+}
+
+fn mode() -> Mode {
+    static MODE: OnceLock<Mode> = OnceLock::new();
+    *MODE.get_or_init(
+        || match std::env::var(DEADLOCK_VAR).as_deref().map(str::trim) {
+            Ok("off" | "0") => Mode::Off,
+            Ok("report") => Mode::Report,
+            _ => Mode::Exit,
+        },
+    )
+}
+
+/// A real-time thread is about to park with no deadline.
+pub(crate) fn parking_forever() {
+    let parked = PARKED_FOREVER.fetch_add(1, Ordering::SeqCst) + 1;
+    if parked >= crate::thread::active_count() && mode() != Mode::Off {
+        check();
+    }
+}
+
+/// The thread is back from that park.
+pub(crate) fn unparked() {
+    PARKED_FOREVER.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Every known thread parked for good and not granted, and no unknown thread:
+/// the threads, or `None`.
+fn stuck() -> Option<Vec<Thread>> {
+    let threads = crate::thread::enumerate();
+    let all_parked = threads
+        .iter()
+        .all(|t| matches!(t.waiting(), Some((on, false)) if on.forever));
+    if !all_parked || os_threads()? != threads.len() {
+        return None;
+    }
+    Some(threads)
+}
+
+/// The number of threads in this process.
+fn os_threads() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[cold]
+fn check() {
+    if stuck().is_none() {
+        return;
+    }
+    // The caller is about to sleep anyway; look again a moment later so a
+    // thread between "granted" and "back" is not mistaken for a stuck one.
+    std::thread::sleep(Duration::from_millis(200));
+    let Some(threads) = stuck() else {
+        return;
+    };
+    let mut report = String::from(
+        "sync-kit: deadlock: every thread is blocked in a sync-kit wait without a timeout, and no other thread can wake them\n",
+    );
+    report.push_str(&listing(&threads));
+    eprint!("{report}");
+    if mode() == Mode::Exit {
+        super::finish();
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        std::process::exit(crate::sim::DEADLOCK_EXIT_CODE);
+    }
+}
+
+fn at(location: &std::panic::Location<'_>) -> String {
+    format!("{}:{}", location.file(), location.line())
+}
+
+/// One line per thread: name, daemon, state, what it waits for and who holds
+/// that, and what it holds (known when the holder table is on).
+pub(crate) fn listing(threads: &[Thread]) -> String {
+    let tracked = super::on(super::HOLDERS);
+    let mut out = String::new();
+    for thread in threads {
+        let name = thread.name();
+        let daemon = if thread.daemon() { " (daemon)" } else { "" };
+        let _ = write!(out, "  {name:?}{daemon}");
+        match thread.waiting() {
+            Some((on, _)) => {
+                let created = on
+                    .created
+                    .map(|c| format!(" (created at {})", at(c)))
+                    .unwrap_or_default();
+                let _ = write!(out, " waits for {}{created} at {}", on.kind, at(on.site));
+                for holder in holders::of(on.object) {
+                    if holder.thread == name {
+                        let _ = write!(
+                            out,
+                            "; it holds that {} itself (acquired at {}): a {} is not reentrant",
+                            holder.kind,
+                            at(holder.site),
+                            holder.kind
+                        );
+                    } else {
+                        let verb = if holder.kind == "Lock" {
+                            "last acquired by"
+                        } else {
+                            "held by"
+                        };
+                        let _ =
+                            write!(out, "; {verb} {:?} (at {})", holder.thread, at(holder.site));
+                    }
+                }
+            }
+            None => out.push_str(" is running"),
+        }
+        if tracked {
+            if let Some(ident) = thread.ident() {
+                let held: Vec<String> = holders::held_by(ident)
+                    .into_iter()
+                    .map(|(_, h)| format!("{} (at {})", h.kind, at(h.site)))
+                    .collect();
+                if !held.is_empty() {
+                    let _ = write!(out, "; holds {}", held.join(", "));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if !tracked {
+        out.push_str(
+            "  (who holds each lock is recorded under SYNC_KIT_SIM or with SYNC_KIT_LOCKDEP=1)\n",
+        );
+    }
+    out
+}
