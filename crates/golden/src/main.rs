@@ -3,7 +3,7 @@
 //! ```text
 //! golden check EXPECTED ACTUAL     ACTUAL may be `-` for stdin
 //! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
-//! golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
+//! golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J] [--replays R]
 //! golden replay NAME SCHEDULE
 //! golden timeline NAME [-o FILE]
 //! ```
@@ -11,7 +11,8 @@
 //! `--explore N` runs the example under N simulated schedules (sync-kit's
 //! `SYNC_KIT_SIM`, seeds S, S+1, ...), in parallel, and checks each one; a
 //! failure is printed with its seed, schedule string, the checker's report and
-//! the command that replays it. `replay` runs one recorded schedule again.
+//! the command that replays it. The first R seeds (default 10) are run again
+//! from their recorded schedule strings and must print the same output. `replay` runs one recorded schedule again.
 //! `timeline` draws the example's timeline picture from its fixed seed into
 //! `docs/timelines/NAME.svg` (or FILE).
 //!
@@ -26,7 +27,7 @@ use std::time::Duration;
 
 const USAGE: &str = "usage: golden check EXPECTED ACTUAL   (ACTUAL `-` reads stdin)
        golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
-       golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
+       golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J] [--replays R]
        golden replay NAME SCHEDULE
        golden timeline NAME [-o FILE]";
 
@@ -176,6 +177,12 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
                 explore_opts.first_seed = s
                     .parse()
                     .map_err(|_| BadInput(format!("`--seed` needs a number, got `{s}`")))?;
+            }
+            "--replays" => {
+                let s = value("--replays")?;
+                explore_opts.determinism_sample = s
+                    .parse()
+                    .map_err(|_| BadInput(format!("`--replays` needs a number, got `{s}`")))?;
             }
             "--jobs" => {
                 let s = value("--jobs")?;
