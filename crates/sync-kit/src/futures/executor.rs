@@ -190,6 +190,12 @@ impl ThreadPoolExecutor {
         self.shared.max_workers
     }
 
+    /// How many workers have announced that they are idle and not been given
+    /// a task since (a snapshot, like Python's `_idle_semaphore` value).
+    pub fn idle_workers(&self) -> usize {
+        self.shared.idle.value()
+    }
+
     /// The worker threads started so far (Python's `_threads`).
     pub fn workers(&self) -> Vec<Thread> {
         let held = self.shared.shutdown_lock.lock();
