@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::capture;
 use super::future::Future;
-use super::unscaled_remaining;
+use super::map::Map;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lock::{Lock, LockGuard};
 use crate::queue::SimpleQueue;
@@ -291,16 +291,19 @@ impl ThreadPoolExecutor {
         T: Send + 'static,
     {
         let f = Arc::new(f);
-        let mut futures = Map {
-            futures: VecDeque::new(),
-            deadline,
-        };
+        let mut futures = VecDeque::new();
         for item in items {
             let f = Arc::clone(&f);
-            // On error, dropping `futures` cancels what was submitted.
-            futures.futures.push_back(self.submit(move || f(item))?);
+            match self.submit(move || f(item)) {
+                Ok(future) => futures.push_back(future),
+                Err(err) => {
+                    // Dropping the results cancels what was submitted.
+                    drop(Map::new(futures, deadline));
+                    return Err(err);
+                }
+            }
         }
-        Ok(futures)
+        Ok(Map::new(futures, deadline))
     }
 
     /// Stops accepting tasks; the workers exit once the queued tasks are done
@@ -375,61 +378,5 @@ fn worker(shared: &Shared) {
             }
             None => {}
         }
-    }
-}
-
-/// The results of [`ThreadPoolExecutor::map`], in the order of the items.
-pub struct Map<T> {
-    futures: VecDeque<Future<T>>,
-    deadline: Option<Deadline>,
-}
-
-impl<T> Iterator for Map<T> {
-    type Item = Result<T>;
-
-    fn next(&mut self) -> Option<Result<T>> {
-        let future = self.futures.pop_front()?;
-        let timeout = self
-            .deadline
-            .map(|deadline| unscaled_remaining(&deadline).unwrap_or(Duration::MAX));
-        let result = future.take_result(timeout);
-        // Python's `_result_or_cancel`: a task not started after a timeout is
-        // cancelled.
-        future.cancel();
-        if result.is_err() {
-            // Like the generator after it raised: nothing more comes.
-            self.cancel_rest();
-        }
-        Some(result)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.futures.len()))
-    }
-}
-
-impl<T> Map<T> {
-    fn cancel_rest(&mut self) {
-        for future in self.futures.drain(..) {
-            future.cancel();
-        }
-    }
-}
-
-impl<T> Drop for Map<T> {
-    fn drop(&mut self) {
-        self.cancel_rest();
-    }
-}
-
-/// What Python prints for `ex.map(...)`, which returns a generator:
-/// `<generator object Executor.map.<locals>.result_iterator at 0x7f...>`.
-impl<T> fmt::Debug for Map<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "<generator object Executor.map.<locals>.result_iterator at {:#x}>",
-            std::ptr::from_ref(self) as usize
-        )
     }
 }

@@ -53,12 +53,14 @@
 mod capture;
 mod executor;
 mod future;
+mod map;
 mod wait;
 
 use std::time::Duration;
 
-pub use executor::{Builder, Map, ThreadPoolExecutor, default_max_workers};
+pub use executor::{Builder, ThreadPoolExecutor, default_max_workers};
 pub use future::Future;
+pub use map::Map;
 pub use wait::{
     AsCompleted, DoneAndNotDone, ReturnWhen, TimedAsCompleted, as_completed, as_completed_timeout,
     wait,

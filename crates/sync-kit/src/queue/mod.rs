@@ -57,74 +57,25 @@
 //! # Ok::<(), sync_kit::Error>(())
 //! ```
 
+mod kinds;
+mod put_error;
 mod simple;
 mod store;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+pub use kinds::{LifoQueue, PriorityQueue};
+pub use put_error::PutError;
 pub use simple::SimpleQueue;
 pub use store::Store;
 
 use crate::condition::{Condition, ConditionGuard};
 use crate::error::{Error, ErrorKind, Result};
 use crate::lock::Lock;
-
-macro_rules! queue_kind {
-    ($(#[$doc:meta])* $name:ident<$t:ident> where [$($bound:tt)+], $store:ty) => {
-        $(#[$doc])*
-        ///
-        /// Every method of [`Queue`] is available through `Deref`.
-        pub struct $name<$t: $($bound)+>(Queue<$t, $store>);
-
-        impl<$t: $($bound)+> $name<$t> {
-            /// An unbounded queue.
-            pub fn new() -> Self {
-                $name(Queue::with_store(0))
-            }
-
-            /// A queue that holds at most `maxsize` items; 0 means unbounded.
-            pub fn with_maxsize(maxsize: usize) -> Self {
-                $name(Queue::with_store(maxsize))
-            }
-        }
-
-        impl<$t: $($bound)+> Default for $name<$t> {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl<$t: $($bound)+> std::ops::Deref for $name<$t> {
-            type Target = Queue<$t, $store>;
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
-
-        impl<$t: $($bound)+> fmt::Debug for $name<$t> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&self.0, f)
-            }
-        }
-    };
-}
-
-queue_kind!(
-    /// Python's `LifoQueue`: the last item put is the first got.
-    LifoQueue<T> where [Send],
-    Vec<T>
-);
-
-queue_kind!(
-    /// Python's `PriorityQueue`: the lowest item (by [`Ord`]) is got first.
-    PriorityQueue<T> where [Ord + Send],
-    BinaryHeap<Reverse<T>>
-);
 
 /// How long a `put` or `get` may block.
 #[derive(Clone, Copy)]
@@ -166,51 +117,6 @@ pub struct Queue<T, S: Store<T> = VecDeque<T>> {
     /// and never blocks; all blocking happens in the sync-kit conditions.
     state: Mutex<State<S>>,
     _items: PhantomData<fn(T) -> T>,
-}
-
-/// A failed `put`: why, and the item, given back.
-pub struct PutError<T> {
-    error: Error,
-    item: T,
-}
-
-impl<T> PutError<T> {
-    /// Why the item was not put: [`ErrorKind::Full`] or [`ErrorKind::ShutDown`].
-    pub fn error(&self) -> &Error {
-        &self.error
-    }
-
-    /// Shorthand for `error().kind()`.
-    pub fn kind(&self) -> ErrorKind {
-        self.error.kind()
-    }
-
-    /// The item that was not put.
-    pub fn into_inner(self) -> T {
-        self.item
-    }
-}
-
-impl<T> fmt::Debug for PutError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.error, f)
-    }
-}
-
-impl<T> fmt::Display for PutError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.error, f)
-    }
-}
-
-impl<T> std::error::Error for PutError<T> {}
-
-/// Drops the item, keeping the error: lets `?` turn a failed `put` into an
-/// [`Error`].
-impl<T> From<PutError<T>> for Error {
-    fn from(err: PutError<T>) -> Error {
-        err.error
-    }
 }
 
 impl<T: Send> Default for Queue<T> {
