@@ -110,6 +110,28 @@ fn eventually(what: &str, cond: impl Fn() -> bool) {
     }
 }
 
+/// A task that runs until the returned gate opens (it opens when dropped): a
+/// slow task whose slowness does not depend on timing.
+fn gated(ex: &ThreadPoolExecutor) -> (Future<i32>, Gate) {
+    let gate = Arc::new(Event::new());
+    let g = Arc::clone(&gate);
+    let f = ex
+        .submit(move || {
+            g.wait();
+            0
+        })
+        .unwrap();
+    (f, Gate(gate))
+}
+
+struct Gate(Arc<Event>);
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        self.0.set();
+    }
+}
+
 // ExecutorTest (executor.py)
 
 #[test]
@@ -145,18 +167,27 @@ fn test_map_exception() {
 #[test]
 fn test_map_timeout() {
     let ex = ThreadPoolExecutor::new(3).unwrap();
-    let mut got = Vec::new();
+    let gate = Gate(Arc::new(Event::new()));
+    let g = Arc::clone(&gate.0);
     let results = ex
         .map_timeout(
-            |s: f64| sync_kit::time::sleep(secs(s)),
-            [0.0, 0.0, 1.5],
+            move |slow: bool| {
+                if slow {
+                    g.wait();
+                }
+            },
+            [false, false, true],
             secs(0.3),
         )
         .unwrap();
-    for result in results {
-        got.push(result.map_err(|e| e.kind()));
-    }
+    let start = Instant::now();
+    let got: Vec<_> = results.map(|r| r.map_err(|e| e.kind())).collect();
     assert_eq!(got, [Ok(()), Ok(()), Err(ErrorKind::Timeout)]);
+    assert!(
+        start.elapsed() >= sync_kit::time::scaled(secs(0.3)) / 2,
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -287,7 +318,6 @@ fn test_executor_map_current_future_cancel() {
 #[test]
 fn test_done_callback_with_result() {
     let callback_result = Arc::new(Mutex::new(None));
-    let ex = ThreadPoolExecutor::new(1).unwrap();
     let blocked = Blocked::new();
     let f = blocked.pending();
     let seen = Arc::clone(&callback_result);
@@ -296,7 +326,6 @@ fn test_done_callback_with_result() {
     f.result().unwrap();
     eventually("the callback", || callback_result.lock().unwrap().is_some());
     assert_eq!(*callback_result.lock().unwrap(), Some(7));
-    drop(ex);
 }
 
 #[test]
@@ -496,12 +525,7 @@ fn a_panicking_task_leaves_its_worker_running() {
 fn test_first_completed() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
     let future1 = ex.submit(|| 21 * 2).unwrap();
-    let future2 = ex
-        .submit(|| {
-            sync_kit::time::sleep(secs(1.5));
-            0
-        })
-        .unwrap();
+    let (future2, _gate) = gated(&ex);
     let r = wait([&future1, &future2], None, ReturnWhen::FirstCompleted);
     assert_eq!(r.done, [future1]);
     assert_eq!(r.not_done, [future2]);
@@ -526,18 +550,10 @@ fn test_first_completed_some_already_completed() {
 fn test_first_exception() {
     let ex = ThreadPoolExecutor::new(3).unwrap();
     let future1 = ex.submit(|| 21 * 2).unwrap();
-    let future2 = ex
-        .submit(|| -> i32 {
-            sync_kit::time::sleep(secs(0.1));
-            panic!("fail")
-        })
-        .unwrap();
-    let future3 = ex
-        .submit(|| {
-            sync_kit::time::sleep(secs(3.0));
-            0
-        })
-        .unwrap();
+    // CPython's test lets future1 finish by timing; here it is waited for.
+    future1.result().unwrap();
+    let future2 = ex.submit(|| -> i32 { panic!("fail") }).unwrap();
+    let (future3, _gate) = gated(&ex);
     let r = wait(
         [&future1, &future2, &future3],
         None,
@@ -552,18 +568,10 @@ fn test_first_exception_some_already_complete() {
     let blocked = Blocked::new();
     let pending = blocked.pending();
     let ex = ThreadPoolExecutor::new(1).unwrap();
-    let slow = ex
-        .submit(|| {
-            sync_kit::time::sleep(secs(3.0));
-            0
-        })
-        .unwrap();
+    let (slow, _gate) = gated(&ex);
     let (fail, notified, done) = (failed(), cancelled_and_notified(), finished(1));
-    let r = wait(
-        [&done, &notified, &fail, &pending, &slow],
-        None,
-        ReturnWhen::FirstException,
-    );
+    let all = [&done, &notified, &fail, &pending, &slow];
+    let r = wait(all, None, ReturnWhen::FirstException);
     assert_eq!(r.done, [done, notified, fail]);
     assert_eq!(r.not_done, [pending, slow]);
 }
@@ -571,16 +579,10 @@ fn test_first_exception_some_already_complete() {
 #[test]
 fn test_first_exception_one_already_failed() {
     let ex = ThreadPoolExecutor::new(1).unwrap();
-    let slow = ex
-        .submit(|| {
-            sync_kit::time::sleep(secs(3.0));
-            0
-        })
-        .unwrap();
+    let (slow, _gate) = gated(&ex);
     let fail = failed();
-    let start = Instant::now();
+    // Returns although `slow` cannot finish before the gate opens.
     let r = wait([&fail, &slow], None, ReturnWhen::FirstException);
-    assert!(start.elapsed() < Duration::from_secs(2), "returned at once");
     assert_eq!(r.done, [fail]);
     assert_eq!(r.not_done, [slow]);
 }
@@ -600,19 +602,11 @@ fn test_all_completed() {
 #[test]
 fn test_timeout() {
     let ex = ThreadPoolExecutor::new(2).unwrap();
-    let future = ex
-        .submit(|| {
-            sync_kit::time::sleep(secs(1.5));
-            0
-        })
-        .unwrap();
+    let (future, _gate) = gated(&ex);
     let (done, fail, notified) = (finished(1), failed(), cancelled_and_notified());
     let start = Instant::now();
-    let r = wait(
-        [&done, &fail, &notified, &future],
-        Some(secs(0.3)),
-        ReturnWhen::AllCompleted,
-    );
+    let all = [&done, &fail, &notified, &future];
+    let r = wait(all, Some(secs(0.3)), ReturnWhen::AllCompleted);
     assert!(start.elapsed() >= sync_kit::time::scaled(secs(0.3)));
     assert_eq!(r.done, [done, fail, notified]);
     assert_eq!(r.not_done, [future]);
@@ -711,18 +705,25 @@ fn test_correct_timeout_exception_msg() {
 #[test]
 fn as_completed_yields_in_completion_order() {
     let ex = ThreadPoolExecutor::new(3).unwrap();
-    let fs: Vec<_> = [0.6, 0.1, 0.3]
-        .into_iter()
-        .map(|s| {
+    let gates: Vec<Gate> = (0..3).map(|_| Gate(Arc::new(Event::new()))).collect();
+    let fs: Vec<_> = gates
+        .iter()
+        .enumerate()
+        .map(|(i, gate)| {
+            let g = Arc::clone(&gate.0);
             ex.submit(move || {
-                sync_kit::time::sleep(secs(s));
-                s
+                g.wait();
+                i
             })
             .unwrap()
         })
         .collect();
-    let order: Vec<f64> = as_completed(&fs).map(|f| f.result().unwrap()).collect();
-    assert_eq!(order, [0.1, 0.3, 0.6]);
+    let mut completed = as_completed(&fs);
+    for i in [1, 2, 0] {
+        gates[i].0.set();
+        assert_eq!(completed.next().unwrap().result().unwrap(), i);
+    }
+    assert!(completed.next().is_none());
 }
 
 // ThreadPoolShutdownTest (test_shutdown.py)
@@ -754,9 +755,13 @@ fn test_hang_issue12364() {
 #[test]
 fn test_cancel_futures() {
     let ex = ThreadPoolExecutor::new(5).unwrap();
-    let fs: Vec<_> = (0..50)
-        .map(|_| ex.submit(|| sync_kit::time::sleep(secs(0.1))).unwrap())
-        .collect();
+    let task = || sync_kit::time::sleep(secs(0.1));
+    let mut fs = vec![ex.submit(task).unwrap()];
+    // CPython's "at least one finished" holds by timing; here the first runs first.
+    eventually("the first task to start", || {
+        fs[0].running() || fs[0].done()
+    });
+    fs.extend((1..50).map(|_| ex.submit(task).unwrap()));
     ex.shutdown(true, true).unwrap();
     let cancelled = fs.iter().filter(|f| f.cancelled()).count();
     assert!(cancelled > 20, "{cancelled}");
