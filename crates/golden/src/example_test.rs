@@ -1,23 +1,69 @@
 //! The golden test of one example, as each example crate runs it from
-//! `cargo test`: run the binary Cargo built for the test, check its output
-//! against `expected-output/NAME.txt`, and fail with the checker's report.
+//! `cargo test`: run the binary Cargo built for the test under
+//! [`SCHEDULES`] simulated schedules and once in real time, check every
+//! output against `expected-output/NAME.txt`, and fail with the checker's
+//! report and the command that replays a failing schedule.
 
 use std::path::Path;
 
-use crate::{RunOptions, run_example, workspace_root};
+use crate::{ExploreOptions, RunOptions, Spec, explore, run_example, workspace_root};
+
+/// Simulated schedules each golden test checks (seeds 0 to 199).
+pub(crate) const SCHEDULES: u64 = 200;
+
+/// The time scale of the real-time run unless the caller's environment sets
+/// one (sleeps 20 times shorter).
+const REAL_TIME_SCALE: &str = "0.05";
 
 /// Runs the example binary `bin` and panics with the checker's report unless its
 /// output matches `expected-output/NAME.txt` of the workspace that contains
 /// `manifest_dir`. Use it through [`assert_example!`](crate::assert_example).
 ///
-/// The example runs in real time unless the test's environment sets
-/// `SYNC_KIT_TIME_SCALE`, which the example inherits.
+/// First [`SCHEDULES`] simulated schedules (each run sets `SYNC_KIT_SIM`),
+/// then one real-time run at `SYNC_KIT_TIME_SCALE` 0.05, or at the scale the
+/// test's environment sets, which the example inherits.
 pub fn assert_example_at(bin: &str, manifest_dir: &str, name: &str) {
     let root = workspace_root(Path::new(manifest_dir))
         .unwrap_or_else(|| panic!("{manifest_dir} is not inside a Cargo workspace"));
     let spec = root.join("expected-output").join(format!("{name}.txt"));
-    let report = run_example(Path::new(bin), &spec, &RunOptions::default())
+    let text = std::fs::read_to_string(&spec)
+        .unwrap_or_else(|err| panic!("{name}: cannot read {}: {err}", spec.display()));
+    let parsed = Spec::parse(&spec.display().to_string(), &text)
         .unwrap_or_else(|err| panic!("{name}: {err}"));
+    let opts = ExploreOptions {
+        schedules: SCHEDULES,
+        determinism_sample: 5,
+        ..ExploreOptions::default()
+    };
+    let explored =
+        explore(Path::new(bin), &parsed, &opts).unwrap_or_else(|err| panic!("{name}: {err}"));
+    if let Some(failure) = explored.failures.first() {
+        let replay = failure.schedule.as_deref().map_or(String::new(), |s| {
+            format!("\nreplay: golden replay {name} {s}\n    or: SYNC_KIT_SIM=replay:{s} cargo run -p {name}")
+        });
+        panic!(
+            "{name}: {} of {} simulated schedules do not match {}; the first, seed {} ({}):\n{}\n--- what it printed ---\n{}{replay}",
+            explored.failures.len(),
+            explored.schedules,
+            spec.display(),
+            failure.seed,
+            failure.sim,
+            failure.report,
+            failure.output
+        );
+    }
+    if let Some(divergence) = explored.nondeterministic.first() {
+        panic!(
+            "{name} is not deterministic under the simulator: seed {}: {}",
+            divergence.seed, divergence.detail
+        );
+    }
+    let mut real = RunOptions::default();
+    if std::env::var_os("SYNC_KIT_TIME_SCALE").is_none() {
+        real = real.time_scale(REAL_TIME_SCALE);
+    }
+    let report =
+        run_example(Path::new(bin), &spec, &real).unwrap_or_else(|err| panic!("{name}: {err}"));
     assert!(
         report.passed(),
         "{name} does not match {}:\n{report}\n--- what it printed ---\n{}",

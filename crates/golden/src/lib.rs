@@ -273,6 +273,7 @@
 mod check;
 mod error;
 mod example_test;
+mod explore;
 mod fxhash;
 mod keys;
 mod matching;
@@ -289,6 +290,7 @@ mod tokens;
 
 pub use error::SpecError;
 pub use example_test::assert_example_at;
+pub use explore::{Divergence, ExploreOptions, ExploreReport, ScheduleFailure, Strategy, explore};
 pub use run::{
     Report, RunError, RunOptions, find_example, run_example, run_with_spec, workspace_root,
 };

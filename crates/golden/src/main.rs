@@ -3,7 +3,14 @@
 //! ```text
 //! golden check EXPECTED ACTUAL     ACTUAL may be `-` for stdin
 //! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+//! golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
+//! golden replay NAME SCHEDULE
 //! ```
+//!
+//! `--explore N` runs the example under N simulated schedules (sync-kit's
+//! `SYNC_KIT_SIM`, seeds S, S+1, ...), in parallel, and checks each one; a
+//! failure is printed with its seed, schedule string, the checker's report and
+//! the command that replays it. `replay` runs one recorded schedule again.
 //!
 //! Exit status: 0 match, 1 mismatch, 2 bad input (malformed spec, unreadable file,
 //! output not UTF-8, example that could not run or timed out).
@@ -15,7 +22,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: golden check EXPECTED ACTUAL   (ACTUAL `-` reads stdin)
-       golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]";
+       golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+       golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
+       golden replay NAME SCHEDULE";
 
 /// Write to standard output; a closed pipe (`golden check ... | head`) is not an
 /// error worth a panic, so write errors are ignored.
@@ -31,6 +40,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("replay") => replay(&args[1..]),
         Some("-h" | "--help" | "help") => {
             say(format_args!("{USAGE}\n"));
             Ok(true)
@@ -96,6 +106,8 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
     let mut opts = RunOptions::default();
     let mut bin: Option<PathBuf> = None;
     let mut spec_path: Option<PathBuf> = None;
+    let mut explore: Option<u64> = None;
+    let mut explore_opts = golden::ExploreOptions::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |flag: &str| {
@@ -128,6 +140,43 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
                     .filter(|x| *x > 0.0 && x.is_finite())
                     .ok_or_else(|| BadInput(format!("`--timeout` needs seconds, got `{s}`")))?;
                 opts.timeout = Duration::from_secs_f64(secs);
+            }
+            "--explore" => {
+                explore = Some(
+                    value("--explore")?
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| {
+                            BadInput("`--explore` needs a positive number".to_owned())
+                        })?,
+                );
+            }
+            "--strategy" => {
+                let s = value("--strategy")?;
+                explore_opts.strategy = match s.as_str() {
+                    "random" => golden::Strategy::Random,
+                    _ => match s.strip_prefix("pct:").and_then(|d| d.parse().ok()) {
+                        Some(depth) if (1..=64).contains(&depth) => golden::Strategy::Pct(depth),
+                        _ => {
+                            return Err(BadInput(format!(
+                                "`--strategy` is random or pct:DEPTH (1 to 64), got `{s}`"
+                            )));
+                        }
+                    },
+                };
+            }
+            "--seed" => {
+                let s = value("--seed")?;
+                explore_opts.first_seed = s
+                    .parse()
+                    .map_err(|_| BadInput(format!("`--seed` needs a number, got `{s}`")))?;
+            }
+            "--jobs" => {
+                let s = value("--jobs")?;
+                explore_opts.jobs = s.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    BadInput(format!("`--jobs` needs a positive number, got `{s}`"))
+                })?;
             }
             "--bin" => bin = Some(PathBuf::from(value("--bin")?)),
             "--spec" => spec_path = Some(PathBuf::from(value("--spec")?)),
@@ -165,6 +214,13 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
         (None, None) => return Err(BadInput("not inside a cargo workspace; pass --bin".to_owned())),
     };
     let spec = read_spec(&spec_path)?;
+    if let Some(schedules) = explore {
+        explore_opts.schedules = schedules;
+        if opts.time_scale.is_some() {
+            explore_opts.run.time_scale = opts.time_scale.clone();
+        }
+        return run_explore(&name, &bin, &spec, &explore_opts);
+    }
     let mut passed = 0;
     let mut first_failure = None;
     let mut crashes = 0;
@@ -213,4 +269,62 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
         )));
     }
     Ok(passed == repeat)
+}
+
+fn run_explore(
+    name: &str,
+    bin: &Path,
+    spec: &Spec,
+    opts: &golden::ExploreOptions,
+) -> Result<bool, BadInput> {
+    let report = golden::explore(bin, spec, opts).map_err(|e| BadInput(format!("{name}: {e}")))?;
+    for failure in report.failures.iter().take(3) {
+        say(format_args!(
+            "FAIL: seed {} ({}={})\n{}--- output ---\n{}",
+            failure.seed, "SYNC_KIT_SIM", failure.sim, failure.report, failure.output
+        ));
+        if let Some(schedule) = &failure.schedule {
+            say(format_args!(
+                "schedule: {schedule}\nreplay:   golden replay {name} {schedule}\n          SYNC_KIT_SIM=replay:{schedule} cargo run -p {name}\n\n"
+            ));
+        }
+    }
+    for divergence in &report.nondeterministic {
+        say(format_args!(
+            "NOT DETERMINISTIC: seed {}: {}\n",
+            divergence.seed, divergence.detail
+        ));
+    }
+    say(format_args!(
+        "{name}: {} schedules, {} distinct outputs, {} failed, {} not deterministic ({:.1} s)\n",
+        report.schedules,
+        report.distinct_outputs,
+        report.failures.len(),
+        report.nondeterministic.len(),
+        report.elapsed.as_secs_f64()
+    ));
+    Ok(report.passed())
+}
+
+fn replay(args: &[String]) -> Result<bool, BadInput> {
+    let [name, schedule] = args else {
+        return Err(BadInput(
+            "`replay` takes an example name and a schedule string".to_owned(),
+        ));
+    };
+    let cwd =
+        std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
+    let root = golden::workspace_root(&cwd)
+        .ok_or_else(|| BadInput("not inside a cargo workspace".to_owned()))?;
+    let spec = read_spec(&root.join("expected-output").join(format!("{name}.txt")))?;
+    let bin = golden::find_example(&root, name).ok_or_else(|| {
+        BadInput(format!(
+            "no built binary `{name}` in the target directory; build it first (cargo build -p {name})"
+        ))
+    })?;
+    let opts = RunOptions::default().env("SYNC_KIT_SIM", format!("replay:{schedule}"));
+    let report = golden::run_with_spec(&bin, &spec, &opts).map_err(|e| BadInput(e.to_string()))?;
+    say(format_args!("{}", report.output));
+    say(format_args!("--- check ---\n{report}"));
+    Ok(report.passed())
 }

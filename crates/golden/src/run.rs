@@ -20,6 +20,8 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Value for `SYNC_KIT_TIME_SCALE` in the child's environment (sleeps scale by it).
     pub time_scale: Option<String>,
+    /// More variables for the child's environment (`SYNC_KIT_SIM`, ...).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for RunOptions {
@@ -27,6 +29,7 @@ impl Default for RunOptions {
         RunOptions {
             timeout: Duration::from_secs(60),
             time_scale: None,
+            env: Vec::new(),
         }
     }
 }
@@ -35,6 +38,12 @@ impl RunOptions {
     /// Set `SYNC_KIT_TIME_SCALE` for the child (sleeps and timeouts scale by it).
     pub fn time_scale(mut self, scale: impl Into<String>) -> Self {
         self.time_scale = Some(scale.into());
+        self
+    }
+
+    /// Set an environment variable for the child.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
         self
     }
 
@@ -180,6 +189,9 @@ fn run_merged(bin: &Path, opts: &RunOptions) -> Result<(Vec<u8>, ExitStatus), Ru
     if let Some(scale) = &opts.time_scale {
         cmd.env("SYNC_KIT_TIME_SCALE", scale);
     }
+    for (key, value) in &opts.env {
+        cmd.env(key, value);
+    }
     // A binary just written (by a build, or a test) can be briefly "busy" while
     // another process forked in the meantime still holds it open: retry a little.
     let mut spawned = cmd.spawn();
@@ -202,6 +214,9 @@ fn run_merged(bin: &Path, opts: &RunOptions) -> Result<(Vec<u8>, ExitStatus), Ru
         let _ = tx.send(r);
     });
     let deadline = Instant::now() + opts.timeout;
+    // Poll often at first: a simulated run takes a millisecond or two, and a
+    // fixed 5 ms poll would dominate an exploration of thousands of them.
+    let mut poll = Duration::from_micros(50);
     let status = loop {
         match child.try_wait().map_err(RunError::Io)? {
             Some(status) => break status,
@@ -210,7 +225,10 @@ fn run_merged(bin: &Path, opts: &RunOptions) -> Result<(Vec<u8>, ExitStatus), Ru
                 let _ = child.wait();
                 return Err(RunError::Timeout(opts.timeout));
             }
-            None => std::thread::sleep(Duration::from_millis(5)),
+            None => {
+                std::thread::sleep(poll);
+                poll = (poll * 2).min(Duration::from_millis(5));
+            }
         }
     };
     // A grandchild could keep the pipe open; do not wait for it forever.

@@ -71,8 +71,11 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::sync::{self, Condvar, Mutex};
+use crate::park::{self, Park, WaitOn};
+use crate::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::{self, Mutex};
 use crate::time::Deadline;
+use std::panic::Location;
 
 /// Where the barrier is in its cycle. CPython's `_state` 0, 1, -1 and -2, plus
 /// `Acting` for the time the last arrival runs the action outside the lock.
@@ -137,7 +140,10 @@ pub struct Barrier {
     action: Option<Action>,
     timeout: Option<Duration>,
     state: Mutex<State>,
-    changed: Condvar,
+    /// Bumped (under `state`) by every change a waiter may be waiting for;
+    /// waiters park under the barrier's address while it is unchanged.
+    epoch: AtomicU64,
+    created: &'static Location<'static>,
 }
 
 impl Barrier {
@@ -147,6 +153,7 @@ impl Barrier {
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)
     /// (`parties must be > 0`) when `parties` is 0.
+    #[track_caller]
     pub fn new(parties: usize) -> Result<Barrier> {
         if parties == 0 {
             return Err(Error::invalid_argument("parties must be > 0"));
@@ -160,7 +167,8 @@ impl Barrier {
                 count: 0,
                 generation: 0,
             }),
-            changed: Condvar::new(),
+            epoch: AtomicU64::new(0),
+            created: Location::caller(),
         })
     }
 
@@ -170,6 +178,7 @@ impl Barrier {
     /// # Errors
     ///
     /// As [`Barrier::new`].
+    #[track_caller]
     pub fn with_action(
         parties: usize,
         action: impl Fn() + Send + Sync + 'static,
@@ -199,8 +208,9 @@ impl Barrier {
     /// [`ErrorKind::BrokenBarrier`](crate::ErrorKind::BrokenBarrier) if the barrier
     /// is or becomes broken, is reset while waiting, or the timeout runs out
     /// (which breaks it for everyone).
+    #[track_caller]
     pub fn wait(&self) -> Result<usize> {
-        self.wait_until(Deadline::after(self.timeout))
+        self.wait_until(Deadline::after(self.timeout), Location::caller())
     }
 
     /// Like [`Barrier::wait`] with an explicit `timeout` (scaled) in place of the
@@ -209,11 +219,13 @@ impl Barrier {
     /// # Errors
     ///
     /// As [`Barrier::wait`].
+    #[track_caller]
     pub fn wait_timeout(&self, timeout: Duration) -> Result<usize> {
-        self.wait_until(Deadline::after(Some(timeout)))
+        self.wait_until(Deadline::after(Some(timeout)), Location::caller())
     }
 
-    fn wait_until(&self, deadline: Deadline) -> Result<usize> {
+    fn wait_until(&self, deadline: Deadline, site: &'static Location<'static>) -> Result<usize> {
+        crate::sim::point();
         let mut state = sync::lock(&self.state);
         // Hold back arrivals for the next generation until this one has left.
         // Like CPython, this part ignores the timeout.
@@ -221,7 +233,7 @@ impl Barrier {
             state.phase,
             Phase::Acting | Phase::Draining | Phase::Resetting
         ) {
-            state = sync::wait(&self.changed, state);
+            state = self.wait_changed(state, Deadline::NEVER, site);
         }
         if state.phase == Phase::Broken {
             return Err(Error::broken_barrier());
@@ -231,7 +243,7 @@ impl Barrier {
         if state.count == self.parties {
             self.release_generation(state, index)
         } else {
-            self.wait_release(state, index, deadline)
+            self.wait_release(state, index, deadline, site)
         }
     }
 
@@ -254,7 +266,7 @@ impl Barrier {
         } else if matches!(state.phase, Phase::Filling | Phase::Acting) {
             state.phase = Phase::Draining;
             state.generation = state.generation.wrapping_add(1);
-            self.changed.notify_all();
+            self.changed();
             Ok(index)
         } else {
             // The action aborted or reset the barrier.
@@ -273,6 +285,7 @@ impl Barrier {
         mut state: sync::MutexGuard<'a, State>,
         index: usize,
         deadline: Deadline,
+        site: &'static Location<'static>,
     ) -> Result<usize> {
         let generation = state.generation;
         let result = loop {
@@ -285,11 +298,13 @@ impl Barrier {
                 Phase::Resetting | Phase::Broken => break Err(Error::broken_barrier()),
             }
             state = match deadline.remaining() {
-                None => sync::wait(&self.changed, state),
-                Some(left) if !left.is_zero() => sync::wait_timeout(&self.changed, state, left),
+                None => self.wait_changed(state, Deadline::NEVER, site),
+                Some(left) if !left.is_zero() => self.wait_changed(state, deadline, site),
                 // Out of time. Once the last party is running the action the
                 // generation is complete: wait for it rather than break it.
-                Some(_) if state.phase == Phase::Acting => sync::wait(&self.changed, state),
+                Some(_) if state.phase == Phase::Acting => {
+                    self.wait_changed(state, Deadline::NEVER, site)
+                }
                 Some(_) => {
                     self.break_locked(&mut state);
                     break Err(Error::broken_barrier());
@@ -306,18 +321,48 @@ impl Barrier {
         state.count -= 1;
         if state.count == 0 && matches!(state.phase, Phase::Draining | Phase::Resetting) {
             state.phase = Phase::Filling;
-            self.changed.notify_all();
+            self.changed();
         }
     }
 
     fn break_locked(&self, state: &mut State) {
         state.phase = Phase::Broken;
-        self.changed.notify_all();
+        self.changed();
+    }
+
+    /// Parks until the state changes or `deadline` passes; the state is
+    /// unlocked meanwhile and locked again on return.
+    fn wait_changed<'a>(
+        &'a self,
+        state: sync::MutexGuard<'a, State>,
+        deadline: Deadline,
+        site: &'static Location<'static>,
+    ) -> sync::MutexGuard<'a, State> {
+        let seen = self.epoch.load(Ordering::Relaxed);
+        drop(state);
+        let key = park::key_of(self);
+        let on = WaitOn::new("Barrier", key, Some(self.created), site);
+        let _: Park = park::park(
+            key,
+            || self.epoch.load(Ordering::Relaxed) == seen,
+            || {},
+            |_| {},
+            deadline,
+            on,
+        );
+        sync::lock(&self.state)
+    }
+
+    /// Wakes every parked party; called with `state` locked, after changing it.
+    fn changed(&self) {
+        self.epoch.fetch_add(1, Ordering::Relaxed);
+        park::unpark_all(park::key_of(self));
     }
 
     /// Breaks the barrier: current and future waits fail with `BrokenBarrier` until
     /// [`Barrier::reset`] (Python's `abort()`).
     pub fn abort(&self) {
+        crate::sim::point();
         let mut state = sync::lock(&self.state);
         self.break_locked(&mut state);
     }
@@ -326,6 +371,7 @@ impl Barrier {
     /// Threads waiting now get `BrokenBarrier`; once they have left, the barrier is
     /// usable again and not broken.
     pub fn reset(&self) {
+        crate::sim::point();
         let mut state = sync::lock(&self.state);
         if state.count > 0 {
             match state.phase {
@@ -339,7 +385,7 @@ impl Barrier {
         } else {
             state.phase = Phase::Filling;
         }
-        self.changed.notify_all();
+        self.changed();
     }
 
     /// Whether the barrier is broken (Python's `broken`).

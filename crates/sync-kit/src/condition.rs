@@ -67,22 +67,20 @@
 //! assert!(consumer.join().unwrap());
 //! ```
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::lock::Lock;
+use crate::park::{self, Park, WaitOn};
 use crate::rlock::{RLock, RLockState};
-use crate::sync::{self, Condvar, Mutex};
+use std::panic::Location;
 
 // The public lock handle is always std's `Arc` (also under loom: the model does
-// not need to track it); the waiter queue uses the shim's, which loom checks.
-use std::sync::Arc;
-
-type WaiterRef = crate::sync::Arc<Waiter>;
+// not need to track it).
 use crate::time::Deadline;
+use std::sync::Arc;
 
 mod sealed {
     use super::*;
@@ -223,11 +221,6 @@ truthy_numbers!(
 
 /// One waiting thread: its own flag and its own condition variable, so a notify
 /// wakes exactly the waiters it picked.
-struct Waiter {
-    notified: Mutex<bool>,
-    wakeup: Condvar,
-}
-
 /// A condition variable over a [`Lock`] or [`RLock`]: Python's
 /// `threading.Condition`.
 ///
@@ -251,13 +244,14 @@ struct Waiter {
 /// ```
 pub struct Condition<L: ConditionLock = RLock> {
     lock: Arc<L>,
-    /// Oldest first. A notify pops waiters and sets their flags while holding this
-    /// mutex, so a waiter that is no longer queued has been notified.
-    waiters: Mutex<VecDeque<WaiterRef>>,
+    /// Where the condition was created, for reports. Waiters are parked in the
+    /// blocking layer under the condition's address, oldest first.
+    created: &'static Location<'static>,
 }
 
 impl Condition<RLock> {
     /// A condition over a new [`RLock`] (Python's `Condition()`).
+    #[track_caller]
     pub fn new() -> Self {
         Condition::with_lock(Arc::new(RLock::new()))
     }
@@ -272,10 +266,11 @@ impl Default for Condition<RLock> {
 impl<L: ConditionLock> Condition<L> {
     /// A condition over `lock`, which other conditions or threads may share
     /// (Python's `Condition(lock)`).
+    #[track_caller]
     pub fn with_lock(lock: Arc<L>) -> Self {
         Condition {
             lock,
-            waiters: Mutex::new(VecDeque::new()),
+            created: Location::caller(),
         }
     }
 
@@ -356,56 +351,34 @@ impl<L: ConditionLock> Condition<L> {
         self.wait_until(Deadline::after(Some(timeout)))
     }
 
+    #[track_caller]
     fn wait_until(&self, deadline: Deadline) -> Result<bool> {
+        crate::sim::point();
         if !self.lock.is_owned() {
             return Err(Error::not_owner("cannot wait on un-acquired lock"));
         }
-        let waiter = WaiterRef::new(Waiter {
-            notified: Mutex::new(false),
-            wakeup: Condvar::new(),
-        });
-        // Queued before the lock is released, so a notify made by whoever takes
-        // the lock next cannot miss us.
-        sync::lock(&self.waiters).push_back(WaiterRef::clone(&waiter));
-        let saved = match self.lock.release_save() {
-            Ok(saved) => saved,
-            Err(err) => {
-                self.forget(&waiter);
-                return Err(err);
-            }
-        };
-        let mut notified = {
-            let mut flag = sync::lock(&waiter.notified);
-            loop {
-                if *flag {
-                    break true;
-                }
-                flag = match deadline.remaining() {
-                    None => sync::wait(&waiter.wakeup, flag),
-                    Some(left) if left.is_zero() => break false,
-                    Some(left) => sync::wait_timeout(&waiter.wakeup, flag, left),
-                };
-            }
-        };
-        if !notified {
-            // Timed out; but a notify may have picked us in the meantime, and then
-            // it counted us among the n it woke: report it.
-            notified = !self.forget(&waiter);
+        // Queued in the blocking layer before the lock is released (in
+        // `before_sleep`), so a notify made by whoever takes the lock next
+        // cannot miss us; the layer decides "notified" vs "timed out" under the
+        // queue lock, so `notify(n)` wakes exactly n.
+        let key = park::key_of(self);
+        let on = WaitOn::new("Condition", key, Some(self.created), Location::caller());
+        let mut saved = None;
+        let outcome = park::park(
+            key,
+            || true,
+            || saved = Some(self.lock.release_save()),
+            |_| {},
+            deadline,
+            on,
+        );
+        let notified = matches!(outcome, Park::Unparked(_));
+        match saved {
+            Some(Ok(saved)) => self.lock.acquire_restore(saved),
+            Some(Err(err)) => return Err(err),
+            None => {}
         }
-        self.lock.acquire_restore(saved);
         Ok(notified)
-    }
-
-    /// Removes `waiter` from the queue; false if a notify had already taken it.
-    fn forget(&self, waiter: &WaiterRef) -> bool {
-        let mut waiters = sync::lock(&self.waiters);
-        match waiters.iter().position(|w| WaiterRef::ptr_eq(w, waiter)) {
-            Some(at) => {
-                waiters.remove(at);
-                true
-            }
-            None => false,
-        }
     }
 
     /// Waits until `predicate` returns a truthy value and returns that value, or,
@@ -457,17 +430,11 @@ impl<L: ConditionLock> Condition<L> {
     /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
     /// (`cannot notify on un-acquired lock`) if the caller does not hold the lock.
     pub fn notify(&self, n: usize) -> Result<()> {
+        crate::sim::point();
         if !self.lock.is_owned() {
             return Err(Error::not_owner("cannot notify on un-acquired lock"));
         }
-        let mut waiters = sync::lock(&self.waiters);
-        for _ in 0..n {
-            let Some(waiter) = waiters.pop_front() else {
-                break;
-            };
-            *sync::lock(&waiter.notified) = true;
-            waiter.wakeup.notify_one();
-        }
+        park::unpark_n(park::key_of(self), n, |_| {});
         Ok(())
     }
 
@@ -482,7 +449,7 @@ impl<L: ConditionLock> Condition<L> {
 
     /// How many threads are waiting right now.
     pub fn waiters(&self) -> usize {
-        sync::lock(&self.waiters).len()
+        park::waiters(park::key_of(self))
     }
 }
 

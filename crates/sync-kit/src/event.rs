@@ -41,11 +41,17 @@
 //! ```
 
 use std::fmt;
+use std::panic::Location;
 use std::time::Duration;
 
-use crate::sync::atomic::{AtomicBool, Ordering};
-use crate::sync::{self, Condvar, Mutex};
+use crate::park::{self, Park, WaitOn};
+use crate::sync::atomic::{AtomicU8, Ordering};
 use crate::time::Deadline;
+
+/// The flag.
+const SET: u8 = 1;
+/// Some thread may be parked waiting for the flag: `set` must unpark.
+const PARKED: u8 = 2;
 
 /// A flag threads can wait for: Python's `threading.Event`.
 ///
@@ -66,110 +72,121 @@ use crate::time::Deadline;
 /// assert!(!event.is_set());
 /// ```
 pub struct Event {
-    /// The flag. Written only with `generation` locked; read anywhere.
-    flag: AtomicBool,
-    /// Bumped by every `set` that sets an unset flag, with the count of
-    /// sleeping waiters.
-    generation: Mutex<Generation>,
-    wakeup: Condvar,
+    /// `SET | PARKED`; waiters park under the event's address.
+    state: AtomicU8,
+    created: &'static Location<'static>,
 }
 
 impl Event {
-    /// A new event, not set.
-    pub fn new() -> Self {
-        Event {
-            flag: AtomicBool::new(false),
-            generation: Mutex::new(Generation::default()),
-            wakeup: Condvar::new(),
+    crate::sync::loom_const_fn! {
+        /// A new event, not set.
+        #[track_caller]
+        pub fn new() -> Self {
+            Event {
+                state: AtomicU8::new(0),
+                created: Location::caller(),
+            }
         }
     }
 
-    /// Whether the flag is set.
+    /// Whether the flag is set (Python's `is_set()`).
     #[inline]
     pub fn is_set(&self) -> bool {
-        self.flag.load(Ordering::Acquire)
+        self.state.load(Ordering::Acquire) & SET != 0
     }
 
     /// Sets the flag and wakes every waiting thread. Setting a set flag does nothing.
     #[inline]
     pub fn set(&self) {
-        if !self.is_set() {
-            self.set_slow();
+        crate::sim::point();
+        let before = self.state.fetch_or(SET, Ordering::Release);
+        if before & PARKED != 0 {
+            self.wake_all();
         }
     }
 
     #[cold]
-    fn set_slow(&self) {
-        let mut generation = sync::lock(&self.generation);
-        if self.flag.load(Ordering::Relaxed) {
-            return;
-        }
-        self.flag.store(true, Ordering::Release);
-        generation.number = generation.number.wrapping_add(1);
-        let sleepers = generation.sleepers;
-        // Notify after unlocking, so woken waiters do not block on the mutex;
-        // a waiter counted in `sleepers` is already inside its wait, so the
-        // notification cannot be lost. No sleepers: no system call.
-        drop(generation);
-        if sleepers > 0 {
-            self.wakeup.notify_all();
-        }
+    fn wake_all(&self) {
+        // Clear PARKED with the queue locked: a waiter that validates after
+        // this sees SET and does not park.
+        let key = park::key_of(self);
+        park::unpark_n(key, usize::MAX, |_| {
+            self.state.fetch_and(!PARKED, Ordering::Relaxed);
+        });
     }
 
     /// Unsets the flag. Threads that were woken by an earlier `set` still return
     /// `true`; threads that wait from now on block until the next `set`.
     #[inline]
     pub fn clear(&self) {
-        if self.flag.load(Ordering::Relaxed) {
-            let _generation = sync::lock(&self.generation);
-            self.flag.store(false, Ordering::Relaxed);
-        }
+        crate::sim::point();
+        self.state.fetch_and(!SET, Ordering::Relaxed);
     }
 
     /// Blocks until the flag is set; returns `true` (Python's `wait()`).
     #[inline]
+    #[track_caller]
     pub fn wait(&self) -> bool {
-        self.is_set() || self.wait_slow(Deadline::NEVER)
+        crate::sim::point();
+        self.is_set() || self.wait_slow(Deadline::NEVER, Location::caller())
     }
 
     /// Blocks until the flag is set or `timeout` (scaled) has passed. Returns `true`
     /// if the flag was set on entry or at any moment during the wait, `false` only
     /// on timeout. A zero timeout returns the flag at once.
     #[inline]
+    #[track_caller]
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        self.is_set() || self.wait_slow(Deadline::after(Some(timeout)))
+        crate::sim::point();
+        self.is_set() || self.wait_slow(Deadline::after(Some(timeout)), Location::caller())
     }
 
     #[cold]
-    fn wait_slow(&self, deadline: Deadline) -> bool {
-        let mut generation = sync::lock(&self.generation);
-        if self.flag.load(Ordering::Relaxed) {
-            return true;
-        }
-        let started = generation.number;
+    fn wait_slow(&self, deadline: Deadline, site: &'static Location<'static>) -> bool {
+        let key = park::key_of(self);
+        let on = WaitOn::new("Event", key, Some(self.created), site);
         loop {
-            if generation.number != started {
+            let state = self.state.load(Ordering::Acquire);
+            if state & SET != 0 {
                 return true;
             }
-            let left = deadline.remaining();
-            if left.is_some_and(|left| left.is_zero()) {
+            if deadline.expired() {
                 return false;
             }
-            generation.sleepers += 1;
-            generation = match left {
-                None => sync::wait(&self.wakeup, generation),
-                Some(left) => sync::wait_timeout(&self.wakeup, generation, left),
-            };
-            generation.sleepers -= 1;
+            if state & PARKED == 0
+                && self
+                    .state
+                    .compare_exchange_weak(
+                        state,
+                        state | PARKED,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    )
+                    .is_err()
+            {
+                continue;
+            }
+            let outcome = park::park(
+                key,
+                || self.state.load(Ordering::Relaxed) == PARKED,
+                || {},
+                |was_last| {
+                    if was_last {
+                        self.state.fetch_and(!PARKED, Ordering::Relaxed);
+                    }
+                },
+                deadline,
+                on,
+            );
+            match outcome {
+                // Woken by a `set`: the flag was set during the wait, even if
+                // it has been cleared since.
+                Park::Unparked(_) => return true,
+                Park::TimedOut => return false,
+                Park::Invalid => {}
+            }
         }
     }
-}
-
-/// The state behind `Event`'s mutex.
-#[derive(Debug, Default)]
-struct Generation {
-    number: u64,
-    sleepers: usize,
 }
 
 impl Default for Event {

@@ -332,7 +332,10 @@ fn level_number(level: Level) -> i64 {
 
 /// Python's `%(asctime)s`: local time as `2015-06-27 17:07:55,552`.
 fn asctime() -> String {
-    let now = jiff::ZonedDateTime::now();
+    // The simulator's virtual wall clock, or the real one.
+    let now = jiff::Timestamp::try_from(crate::time::wall_now())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(jiff::tz::TimeZone::system());
     format!(
         "{},{:03}",
         now.strftime("%Y-%m-%d %H:%M:%S"),
@@ -450,6 +453,8 @@ pub fn basic_config(level: LevelFilter, format: &str) -> Result<()> {
         .write_style(env_logger::WriteStyle::Never)
         .target(env_logger::Target::Stderr)
         .format(move |buf, record| {
+            // Every record is a scheduling point of the simulator.
+            crate::sim::point();
             let mut line = format.render(record);
             line.push('\n');
             // One write per record: whole lines, never torn between threads.

@@ -48,8 +48,11 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::lock::Lock;
+use crate::lock::RawLock;
+use crate::park::{self, WaitOn};
 use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::time::Deadline;
+use std::panic::Location;
 
 /// A token for the calling thread: nonzero, and never reused within the process.
 ///
@@ -106,7 +109,8 @@ const NO_OWNER: usize = 0;
 /// rlock.release().unwrap();
 /// ```
 pub struct RLock {
-    lock: Lock,
+    lock: RawLock,
+    created: &'static Location<'static>,
     // Implementation note: `owner` and `count` are only written by the owning
     // thread while it holds `lock`, so relaxed ordering is enough: a thread reads
     // its own token in `owner` only if it wrote it itself, and `lock`'s
@@ -137,13 +141,28 @@ pub struct RLockState {
 }
 
 impl RLock {
-    /// A new, unowned lock.
-    pub fn new() -> Self {
-        RLock {
-            lock: Lock::new(),
-            owner: AtomicUsize::new(NO_OWNER),
-            count: AtomicUsize::new(0),
+    crate::sync::loom_const_fn! {
+        /// A new, unowned lock.
+        #[track_caller]
+        pub fn new() -> Self {
+            RLock {
+                lock: RawLock::new(),
+                created: Location::caller(),
+                owner: AtomicUsize::new(NO_OWNER),
+                count: AtomicUsize::new(0),
+            }
         }
+    }
+
+    fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
+        WaitOn::new("RLock", park::key_of(&self.lock), Some(self.created), site)
+    }
+
+    /// Takes the underlying lock, waiting until `deadline`.
+    #[inline]
+    fn take_lock(&self, deadline: Deadline, site: &'static Location<'static>) -> bool {
+        self.lock.try_acquire()
+            || (!deadline.expired() && self.lock.acquire_slow(deadline, self.wait_on(site)))
     }
 
     #[inline]
@@ -166,10 +185,12 @@ impl RLock {
     /// Blocks until the calling thread owns the lock; always returns `true`.
     /// The owner's call returns at once and adds one level.
     #[inline]
+    #[track_caller]
     pub fn acquire(&self) -> bool {
+        crate::sim::point();
         let me = current_thread_token();
         if !self.reenter(me) {
-            self.lock.acquire();
+            self.take_lock(Deadline::NEVER, Location::caller());
             self.take(me, 1);
         }
         true
@@ -179,6 +200,7 @@ impl RLock {
     /// more level) or it was free (Python's `acquire(False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
+        crate::sim::point();
         let me = current_thread_token();
         if self.reenter(me) {
             return true;
@@ -199,12 +221,14 @@ impl RLock {
     /// assert!(rlock.acquire_timeout(Duration::ZERO));
     /// assert!(rlock.acquire_timeout(Duration::ZERO)); // the owner re-enters
     /// ```
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        crate::sim::point();
         let me = current_thread_token();
         if self.reenter(me) {
             return true;
         }
-        let acquired = self.lock.acquire_timeout(timeout);
+        let acquired = self.take_lock(Deadline::after(Some(timeout)), Location::caller());
         if acquired {
             self.take(me, 1);
         }
@@ -220,6 +244,7 @@ impl RLock {
     /// lock: it is free, another thread holds it, or every level was released.
     #[inline]
     pub fn release(&self) -> Result<()> {
+        crate::sim::point();
         let me = current_thread_token();
         if self.owner.load(Ordering::Relaxed) != me {
             return Err(unacquired());
@@ -275,6 +300,7 @@ impl RLock {
     /// # rlock.release().unwrap();
     /// ```
     pub fn release_save(&self) -> Result<RLockState> {
+        crate::sim::point();
         if !self.is_owned() {
             return Err(unacquired());
         }
@@ -287,15 +313,18 @@ impl RLock {
 
     /// Blocks until the caller owns the lock again with the depth saved by
     /// [`RLock::release_save`] (Python's `_acquire_restore()`).
+    #[track_caller]
     pub fn acquire_restore(&self, state: RLockState) {
+        crate::sim::point();
         let me = current_thread_token();
-        self.lock.acquire();
+        self.take_lock(Deadline::NEVER, Location::caller());
         self.take(me, state.count);
     }
 
     /// Blocks until the caller owns the lock and returns a guard that releases one
     /// level when dropped, even during a panic (Python's `with rlock:`).
     #[inline]
+    #[track_caller]
     pub fn lock(&self) -> RLockGuard<'_> {
         self.acquire();
         RLockGuard::new(self)
@@ -307,6 +336,7 @@ impl RLock {
     }
 
     /// Like [`RLock::acquire_timeout`], returning a guard on success.
+    #[track_caller]
     pub fn lock_timeout(&self, timeout: Duration) -> Option<RLockGuard<'_>> {
         self.acquire_timeout(timeout).then(|| RLockGuard::new(self))
     }

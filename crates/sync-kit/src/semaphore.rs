@@ -29,10 +29,11 @@
 //!
 //! # Guarantees
 //!
-//! - **Fast path**: the value and a "somebody sleeps" bit share one atomic word,
-//!   so an uncontended acquire is one compare-and-swap and a release is one
-//!   compare-and-swap; the release takes a mutex only when a thread sleeps.
-//! - **Waiters sleep**; `release_n(n)` wakes at most `n` of them. The order in which
+//! - **Fast path**: the value and a "somebody is parked" bit share one atomic
+//!   word, so an uncontended acquire is one compare-and-swap and a release is
+//!   one; the release enters the blocking layer only when a thread is parked.
+//! - **Waiters** spin briefly, then park in the blocking layer; `release_n(n)`
+//!   wakes at most `n` of them. The order in which
 //!   waiters get units is not promised (CPython's is FIFO, but does not promise it).
 //! - **Atomic bound**: a refused `BoundedSemaphore` release leaves the value as it
 //!   was.
@@ -53,54 +54,50 @@
 //! ```
 
 use std::fmt;
+use std::panic::Location;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::park::{self, Park, WaitOn};
 use crate::sync::atomic::{AtomicUsize, Ordering};
-use crate::sync::{self, Condvar, Mutex};
 use crate::time::Deadline;
 
-/// The largest value a semaphore can hold: `usize::MAX / 2`. A larger starting
-/// value is capped to it; a release past it is refused.
+/// The largest value a semaphore can hold: `usize::MAX / 2`.
 pub const MAX_VALUE: usize = usize::MAX >> 1;
 
-/// Bit 0 of `RawSemaphore::state`: some thread sleeps (or is about to) in
-/// `acquire`, so a release must wake it.
-const SLEEPERS: usize = 1;
-/// One unit of the semaphore's value in `RawSemaphore::state`.
+/// Low bit of the state word: some thread may be parked for a unit.
+const PARKED: usize = 1;
+/// One unit of value, above the PARKED bit.
 const UNIT: usize = 2;
 
-/// The counter and the sleeping room shared by both semaphore kinds.
+/// The counter and its waiters, shared by both semaphore types.
 struct RawSemaphore {
-    /// `value * UNIT | SLEEPERS?`.
-    ///
-    /// | bits | meaning |
-    /// |---|---|
-    /// | 1.. | the value |
-    /// | 0 | `SLEEPERS`: set while `room`'s count is nonzero |
+    /// `value * UNIT | PARKED`; waiters park under this word's address.
     state: AtomicUsize,
-    /// How many threads are in the slow path of `acquire`.
-    room: Mutex<usize>,
-    wakeup: Condvar,
+    kind: &'static str,
+    created: &'static Location<'static>,
 }
 
-// Implementation note: no lost wake-up, with one atomic word. The SLEEPERS bit
-// is set only by a compare-and-swap that also sees the value at 0, and only while
-// holding `room`; it is cleared, under `room`, when the last sleeper leaves. A
-// release is a single RMW on the same word: if it sees the bit, it takes `room`
-// (which a sleeper holds until it waits) and notifies; if it does not, the bit is
-// set later in the word's modification order, so that CAS sees the new units.
+// Implementation note: no lost wake-up with one atomic word. A waiter sets
+// PARKED only by a compare-and-swap that also sees the value at 0, and parks
+// only if, with the queue locked, the word is still exactly PARKED. A release
+// adds its units in one RMW; if it saw PARKED it unparks, and clears PARKED
+// (queue locked) when no waiter remains, so a later waiter sets it again.
 impl RawSemaphore {
-    fn new(value: usize) -> Self {
-        RawSemaphore {
-            state: AtomicUsize::new(value.min(MAX_VALUE) * UNIT),
-            room: Mutex::new(0),
-            wakeup: Condvar::new(),
+    crate::sync::loom_const_fn! {
+        #[track_caller]
+        fn new(value: usize, kind: &'static str) -> Self {
+            let value = if value > MAX_VALUE { MAX_VALUE } else { value };
+            RawSemaphore {
+                state: AtomicUsize::new(value * UNIT),
+                kind,
+                created: Location::caller(),
+            }
         }
     }
 
     #[inline]
-    fn try_acquire(&self) -> bool {
+    fn try_take(&self) -> bool {
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
             if state < UNIT {
@@ -119,66 +116,75 @@ impl RawSemaphore {
     }
 
     #[inline]
+    fn try_acquire(&self) -> bool {
+        crate::sim::point();
+        self.try_take()
+    }
+
+    #[inline]
+    #[track_caller]
     fn acquire(&self, timeout: Option<Duration>) -> bool {
-        if self.try_acquire() {
-            return true;
-        }
-        self.acquire_slow(timeout)
+        crate::sim::point();
+        self.try_take() || self.acquire_slow(timeout, Location::caller())
     }
 
     #[cold]
-    fn acquire_slow(&self, timeout: Option<Duration>) -> bool {
+    fn acquire_slow(&self, timeout: Option<Duration>, site: &'static Location<'static>) -> bool {
         let deadline = Deadline::after(timeout);
-        if deadline.expired() {
-            return false;
-        }
-        let mut room = sync::lock(&self.room);
-        *room += 1;
-        let acquired = loop {
-            // Take a unit, or announce a sleeper while the value is 0. Trying
-            // before checking the deadline lets a waiter woken by a release just
-            // as its time runs out take the unit it was woken for.
+        let key = park::key_of(&self.state);
+        let on = WaitOn::new(self.kind, key, Some(self.created), site);
+        let mut spin = crate::spin::SpinWait::new();
+        loop {
             let state = self.state.load(Ordering::Relaxed);
             if state >= UNIT {
                 if self
                     .state
-                    .compare_exchange(state, state - UNIT, Ordering::Acquire, Ordering::Relaxed)
+                    .compare_exchange_weak(
+                        state,
+                        state - UNIT,
+                        Ordering::Acquire,
+                        Ordering::Relaxed,
+                    )
                     .is_ok()
                 {
-                    break true;
+                    return true;
                 }
                 continue;
             }
-            if state & SLEEPERS == 0
+            if deadline.expired() {
+                return false;
+            }
+            if state & PARKED == 0 && spin.spin() {
+                continue;
+            }
+            if state & PARKED == 0
                 && self
                     .state
-                    .compare_exchange(
-                        state,
-                        state | SLEEPERS,
-                        Ordering::Relaxed,
-                        Ordering::Relaxed,
-                    )
+                    .compare_exchange_weak(state, PARKED, Ordering::Relaxed, Ordering::Relaxed)
                     .is_err()
             {
                 continue;
             }
-            room = match deadline.remaining() {
-                None => sync::wait(&self.wakeup, room),
-                Some(left) if left.is_zero() => break false,
-                Some(left) => sync::wait_timeout(&self.wakeup, room, left),
-            };
-        };
-        *room -= 1;
-        if *room == 0 {
-            self.state.fetch_and(!SLEEPERS, Ordering::Relaxed);
+            let outcome = park::park(
+                key,
+                || self.state.load(Ordering::Relaxed) == PARKED,
+                || {},
+                |was_last| {
+                    if was_last {
+                        self.state.fetch_and(!PARKED, Ordering::Relaxed);
+                    }
+                },
+                deadline,
+                on,
+            );
+            if outcome == Park::TimedOut {
+                return false;
+            }
         }
-        drop(room);
-        acquired
     }
 
-    /// Adds `n` units unless the value would pass `bound` (or [`MAX_VALUE`]), then
-    /// wakes up to `n` sleepers.
     fn release(&self, n: usize, bound: Option<usize>) -> Result<()> {
+        crate::sim::point();
         if n == 0 {
             return Err(Error::invalid_argument("n must be one or more"));
         }
@@ -187,10 +193,10 @@ impl RawSemaphore {
             .state
             .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |state| {
                 let value = (state / UNIT).checked_add(n).filter(|&v| v <= limit)?;
-                Some((value * UNIT) | (state & SLEEPERS))
+                Some((value * UNIT) | (state & PARKED))
             });
         match updated {
-            Ok(before) if before & SLEEPERS != 0 => {
+            Ok(before) if before & PARKED != 0 => {
                 self.wake(n);
                 Ok(())
             }
@@ -204,15 +210,11 @@ impl RawSemaphore {
 
     #[cold]
     fn wake(&self, n: usize) {
-        let room = sync::lock(&self.room);
-        if n >= *room {
-            self.wakeup.notify_all();
-        } else {
-            for _ in 0..n {
-                self.wakeup.notify_one();
+        park::unpark_n(park::key_of(&self.state), n, |more| {
+            if !more {
+                self.state.fetch_and(!PARKED, Ordering::Relaxed);
             }
-        }
-        drop(room);
+        });
     }
 
     fn value(&self) -> usize {
@@ -243,17 +245,21 @@ pub struct Semaphore {
 }
 
 impl Semaphore {
-    /// A semaphore whose counter starts at `value` (Python's `Semaphore(value)`;
-    /// Python's default is 1, see [`Default`]). A value above [`MAX_VALUE`] is
-    /// capped to it.
-    pub fn new(value: usize) -> Self {
-        Semaphore {
-            raw: RawSemaphore::new(value),
+    crate::sync::loom_const_fn! {
+        /// A semaphore whose counter starts at `value` (Python's `Semaphore(value)`;
+        /// Python's default is 1, see [`Default`]). A value above [`MAX_VALUE`] is
+        /// capped to it.
+        #[track_caller]
+        pub fn new(value: usize) -> Self {
+            Semaphore {
+                raw: RawSemaphore::new(value, "Semaphore"),
+            }
         }
     }
 
     /// Takes one unit, blocking while there is none; always `true`.
     #[inline]
+    #[track_caller]
     pub fn acquire(&self) -> bool {
         self.raw.acquire(None)
     }
@@ -274,6 +280,7 @@ impl Semaphore {
     /// assert!(!s.acquire_timeout(Duration::from_millis(5)));
     /// ```
     #[inline]
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.raw.acquire(Some(timeout))
     }
@@ -310,6 +317,7 @@ impl Semaphore {
     /// Takes one unit (blocking) and returns a guard that gives it back when dropped,
     /// even during a panic (Python's `with s:`).
     #[inline]
+    #[track_caller]
     pub fn guard(&self) -> SemaphoreGuard<'_> {
         self.raw.acquire(None);
         SemaphoreGuard {
@@ -369,17 +377,21 @@ pub struct BoundedSemaphore {
 }
 
 impl BoundedSemaphore {
-    /// A semaphore starting at, and never above, `value`
-    /// (Python's `BoundedSemaphore(value)`), capped to [`MAX_VALUE`].
-    pub fn new(value: usize) -> Self {
-        BoundedSemaphore {
-            raw: RawSemaphore::new(value),
-            initial: value.min(MAX_VALUE),
+    crate::sync::loom_const_fn! {
+        /// A semaphore starting at, and never above, `value`
+        /// (Python's `BoundedSemaphore(value)`), capped to [`MAX_VALUE`].
+        #[track_caller]
+        pub fn new(value: usize) -> Self {
+            BoundedSemaphore {
+                raw: RawSemaphore::new(value, "BoundedSemaphore"),
+                initial: if value > MAX_VALUE { MAX_VALUE } else { value },
+            }
         }
     }
 
     /// Takes one unit, blocking while there is none; always `true`.
     #[inline]
+    #[track_caller]
     pub fn acquire(&self) -> bool {
         self.raw.acquire(None)
     }
@@ -392,6 +404,7 @@ impl BoundedSemaphore {
 
     /// Waits up to `timeout` (scaled) for a unit; `false` if none came.
     #[inline]
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.raw.acquire(Some(timeout))
     }
@@ -433,6 +446,7 @@ impl BoundedSemaphore {
 
     /// Takes one unit (blocking) and returns a guard that gives it back when dropped.
     #[inline]
+    #[track_caller]
     pub fn guard(&self) -> SemaphoreGuard<'_> {
         self.raw.acquire(None);
         SemaphoreGuard {

@@ -23,6 +23,18 @@ pub(crate) use std::thread::yield_now;
 
 use std::time::Duration;
 
+/// Declares a `const fn` in normal builds and a plain `fn` under loom, whose
+/// atomics cannot be created in a constant context.
+macro_rules! loom_const_fn {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident $($rest:tt)*) => {
+        #[cfg(not(loom))]
+        $(#[$attr])* $vis const fn $name $($rest)*
+        #[cfg(loom)]
+        $(#[$attr])* $vis fn $name $($rest)*
+    };
+}
+pub(crate) use loom_const_fn;
+
 /// Locks `mutex`, ignoring poisoning.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex

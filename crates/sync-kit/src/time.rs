@@ -24,8 +24,9 @@
 //! sync_kit::time::sleep(Duration::from_millis(1));
 //! ```
 
+use std::panic::Location;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -99,20 +100,57 @@ pub fn scaled(duration: Duration) -> Duration {
     Duration::try_from_secs_f64(duration.as_secs_f64() * factor).unwrap_or(Duration::MAX)
 }
 
-/// Sleeps for `duration`, scaled. Never returns early.
-pub fn sleep(duration: Duration) {
-    sleep_unscaled(scaled(duration));
+/// The monotonic clock every deadline is measured on: [`Instant::now`], or
+/// the simulator's virtual clock for a thread under [`crate::sim`].
+#[inline]
+pub fn now() -> Instant {
+    crate::sim::now().unwrap_or_else(Instant::now)
 }
 
-/// Sleeps for `seconds` (Python's `time.sleep(seconds)`), scaled.
-/// Negative, zero and NaN values return at once.
-pub fn sleep_secs(seconds: f64) {
-    if seconds > 0.0 {
-        sleep(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+/// The first instant of a simulated run's wall clock: 2000-01-01 00:00:00 UTC.
+pub const SIM_WALL_EPOCH_SECS: u64 = 946_684_800;
+
+/// The wall clock (for `%(asctime)s`): [`SystemTime::now`], or for a thread
+/// under the simulator [`SIM_WALL_EPOCH_SECS`] plus virtual time.
+pub fn wall_now() -> SystemTime {
+    match crate::sim::virtual_elapsed() {
+        Some(elapsed) => {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(SIM_WALL_EPOCH_SECS) + elapsed
+        }
+        None => SystemTime::now(),
     }
 }
 
-fn sleep_unscaled(duration: Duration) {
+/// Sleeps for `duration`, scaled. Never returns early.
+///
+/// Under the simulator this is a scheduling point and the sleep takes virtual
+/// time only; a zero sleep is a bare scheduling point (Python's
+/// `time.sleep(0)`, a yield).
+#[track_caller]
+pub fn sleep(duration: Duration) {
+    sleep_unscaled(scaled(duration), Location::caller());
+}
+
+/// Sleeps for `seconds` (Python's `time.sleep(seconds)`), scaled.
+/// Negative, zero and NaN values only yield.
+#[track_caller]
+pub fn sleep_secs(seconds: f64) {
+    let duration = if seconds > 0.0 {
+        Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
+    } else {
+        Duration::ZERO
+    };
+    sleep(duration);
+}
+
+fn sleep_unscaled(duration: Duration, site: &'static Location<'static>) {
+    crate::sim::point();
+    if crate::sim::active() {
+        if !duration.is_zero() {
+            crate::park::sleep_until(Deadline::after_unscaled(duration), site);
+        }
+        return;
+    }
     // std::thread::sleep already loops over EINTR; the deadline loop covers
     // platforms whose sleep may return a hair early.
     let deadline = Deadline::after_unscaled(duration);
@@ -146,15 +184,19 @@ impl Deadline {
     /// The deadline `timeout` from now, ignoring the time scale.
     pub fn after_unscaled(timeout: Duration) -> Self {
         Deadline {
-            at: Instant::now().checked_add(timeout),
+            at: now().checked_add(timeout),
         }
+    }
+
+    /// The deadline's instant, `None` for "never".
+    pub fn instant(&self) -> Option<Instant> {
+        self.at
     }
 
     /// Time left before the deadline: `None` if there is no deadline, zero once it
     /// has passed.
     pub fn remaining(&self) -> Option<Duration> {
-        self.at
-            .map(|at| at.saturating_duration_since(Instant::now()))
+        self.at.map(|at| at.saturating_duration_since(now()))
     }
 
     /// Whether the deadline has passed. Never true for [`Deadline::NEVER`].
@@ -200,7 +242,7 @@ mod tests {
     #[test]
     fn sleep_never_returns_early() {
         let start = Instant::now();
-        sleep_unscaled(Duration::from_millis(30));
+        sleep_unscaled(Duration::from_millis(30), Location::caller());
         assert!(start.elapsed() >= Duration::from_millis(30));
     }
 }

@@ -55,8 +55,10 @@ struct Fire<F> {
 
 impl<F: FnOnce() + Send + 'static> Run for Fire<F> {
     fn run(&mut self) {
-        let cancelled = self.finished.wait_timeout(self.interval);
-        if !cancelled {
+        self.finished.wait_timeout(self.interval);
+        // Re-check, as CPython does: a cancel that lands as the interval ends
+        // still wins.
+        if !self.finished.is_set() {
             if let Some(function) = self.function.take() {
                 function();
             }

@@ -16,10 +16,11 @@
 
 use sync_kit::ThreadPoolExecutor;
 use sync_kit::futures::as_completed;
+use sync_kit::random::random;
 use sync_kit::time::sleep_secs;
 
 fn task(n: u32) -> (u32, f64) {
-    sleep_secs(rand::random::<f64>());
+    sleep_secs(random());
     (n, f64::from(n) / 10.0)
 }
 

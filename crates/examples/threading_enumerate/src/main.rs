@@ -19,14 +19,15 @@ use std::time::Duration;
 
 use log::debug;
 use sync_kit::logging::{LevelFilter, basic_config};
+use sync_kit::random::randint;
 use sync_kit::time::sleep;
 use sync_kit::{Thread, current_thread, enumerate};
 
 /// thread worker function
 fn worker() {
-    let pause: u64 = rand::random_range(1..=5);
+    let pause = randint(1, 5);
     debug!("sleeping {pause}");
-    sleep(Duration::from_secs(pause));
+    sleep(Duration::from_secs(pause as u64));
     debug!("ending");
 }
 

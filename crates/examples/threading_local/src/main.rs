@@ -16,18 +16,19 @@ use std::sync::Arc;
 
 use log::debug;
 use sync_kit::logging::{LevelFilter, basic_config};
+use sync_kit::random::randint;
 use sync_kit::{Local, Thread};
 
-fn show_value(data: &Local<u32>) {
+fn show_value(data: &Local<i64>) {
     match data.get() {
         None => debug!("No value yet"),
         Some(val) => debug!("value={val}"),
     }
 }
 
-fn worker(data: &Local<u32>) {
+fn worker(data: &Local<i64>) {
     show_value(data);
-    data.set(rand::random_range(1..=100));
+    data.set(randint(1, 100));
     show_value(data);
 }
 

@@ -19,23 +19,24 @@ use std::sync::Arc;
 
 use log::debug;
 use sync_kit::logging::{LevelFilter, basic_config};
+use sync_kit::random::randint;
 use sync_kit::{Local, Thread};
 
-fn show_value(data: &Local<u32>) {
+fn show_value(data: &Local<i64>) {
     match data.get() {
         None => debug!("No value yet"),
         Some(val) => debug!("value={val}"),
     }
 }
 
-fn worker(data: &Local<u32>) {
+fn worker(data: &Local<i64>) {
     show_value(data);
-    data.set(rand::random_range(1..=100));
+    data.set(randint(1, 100));
     show_value(data);
 }
 
 /// `MyLocal(value)`: `__init__` runs once per thread, logging the object's repr.
-fn my_local(value: u32) -> Local<u32> {
+fn my_local(value: i64) -> Local<i64> {
     Local::with_init(move |me| {
         debug!("Initializing <__main__.MyLocal object at {:#x}>", me.id());
         value

@@ -15,42 +15,36 @@
 //! increment, and `Done`; `Counter: 4` is always the last line.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use log::debug;
 use sync_kit::logging::{LevelFilter, basic_config};
+use sync_kit::random::random;
 use sync_kit::time::sleep_secs;
 use sync_kit::{Lock, Thread, current_thread, enumerate};
 
+/// The script's `self.lock` and `self.value`, as one lock that owns the value.
 struct Counter {
-    lock: Lock,
-    value: AtomicU32,
+    value: Lock<u32>,
 }
 
 impl Counter {
     fn new(start: u32) -> Self {
         Counter {
-            lock: Lock::new(),
-            value: AtomicU32::new(start),
+            value: Lock::with_value(start),
         }
     }
 
     fn increment(&self) {
         debug!("Waiting for lock");
-        self.lock.acquire();
+        let mut value = self.value.lock(); // acquire(); released when `value` drops
         debug!("Acquired lock");
-        // Read, then write: safe only because the lock is held.
-        let value = self.value.load(Relaxed);
-        self.value.store(value + 1, Relaxed);
-        self.lock
-            .release()
-            .expect("this thread acquired the lock above");
+        *value += 1;
     }
 }
 
 fn worker(c: &Counter) {
     for _ in 0..2 {
-        let pause: f64 = rand::random();
+        let pause = random();
         debug!("Sleeping {pause:.2}");
         sleep_secs(pause);
         c.increment();
@@ -76,7 +70,7 @@ fn main() -> anyhow::Result<()> {
                 t.join()?;
             }
         }
-        debug!("Counter: {}", counter.value.load(Relaxed));
+        debug!("Counter: {}", *counter.value.lock());
         Ok(())
     })
 }

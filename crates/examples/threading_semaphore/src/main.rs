@@ -13,28 +13,28 @@
 //! Output varies: the timestamps (`%(asctime)s`), which two threads get in
 //! first, and so the order of the lines and the lists shown.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use log::debug;
 use sync_kit::logging::{LevelFilter, basic_config};
 use sync_kit::time::sleep;
-use sync_kit::{Semaphore, Thread, current_thread};
+use sync_kit::{Lock, Semaphore, Thread, current_thread};
 
-/// The names of the threads in the pool; the mutex is the script's `self.lock`.
+/// The names of the threads in the pool, owned by the script's `self.lock`.
 struct ActivePool {
-    active: Mutex<Vec<String>>,
+    active: Lock<Vec<String>>,
 }
 
 impl ActivePool {
     fn make_active(&self, name: &str) {
-        let mut active = self.active.lock().expect("no thread panics holding it");
+        let mut active = self.active.lock();
         active.push(name.to_owned());
         debug!("Running: {}", repr_list(&active));
     }
 
     fn make_inactive(&self, name: &str) {
-        let mut active = self.active.lock().expect("no thread panics holding it");
+        let mut active = self.active.lock();
         active.retain(|n| n != name);
         debug!("Running: {}", repr_list(&active));
     }
@@ -63,7 +63,7 @@ fn main() -> anyhow::Result<()> {
         )?;
 
         let pool = Arc::new(ActivePool {
-            active: Mutex::new(Vec::new()),
+            active: Lock::with_value(Vec::new()),
         });
         let s = Arc::new(Semaphore::new(2));
         for i in 0..4 {

@@ -37,11 +37,13 @@ mod registry;
 mod shutdown;
 
 use std::fmt;
+use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::park::{self, WaitOn};
 use crate::sync::lock_std as lock;
 use crate::time::Deadline;
 
@@ -113,7 +115,9 @@ struct Inner {
     running: AtomicBool,
     body: Mutex<Option<Box<dyn Run>>>,
     status: Mutex<Status>,
-    changed: Condvar,
+    /// Bumped (under `status`) by every change; waiters park under the
+    /// status's address while it is unchanged.
+    version: AtomicU64,
     os_handle: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
@@ -122,7 +126,7 @@ struct Status {
     /// Set by the thread itself once it knows its OS id; `None` inside means the
     /// platform has none to give.
     native_id: Option<Option<u64>>,
-    /// Threads asleep on `changed`.
+    /// Threads parked waiting for a change.
     waiters: usize,
 }
 
@@ -209,9 +213,9 @@ impl Builder {
             Some(name) if !name.is_empty() => name,
             _ => format!("Thread-{}", registry::next_name_number()),
         };
-        let daemon = self
-            .daemon
-            .unwrap_or_else(|| registry::current_thread().daemon());
+        let daemon = self.daemon.unwrap_or_else(|| {
+            crate::sim::root_daemon_flag().unwrap_or_else(|| registry::current_thread().daemon())
+        });
         let thread = Thread::with_parts(Kind::Spawned, name.into(), daemon, self.stack_size);
         *lock(&thread.inner.body) = Some(Box::new(body));
         thread
@@ -265,7 +269,7 @@ impl Thread {
                     native_id: None,
                     waiters: 0,
                 }),
-                changed: Condvar::new(),
+                version: AtomicU64::new(0),
                 os_handle: Mutex::new(None),
             }),
         }
@@ -325,8 +329,9 @@ impl Thread {
     /// The operating system's id for the thread (Linux TID): `None` before
     /// `start` and on platforms without one. Right after `start` this waits the
     /// short moment until the new thread has reported it.
+    #[track_caller]
     pub fn native_id(&self) -> Option<u64> {
-        let status = self.wait_for_status(Deadline::NEVER, |status| {
+        let status = self.wait_for_status(Deadline::NEVER, "start", Location::caller(), |status| {
             status.native_id.is_some() || status.state == State::Initial
         });
         status.native_id.flatten()
@@ -346,7 +351,9 @@ impl Thread {
     /// threads, which are running already); [`ErrorKind::Spawn`] if the operating
     /// system refuses a new thread, in which case the thread is left unstarted
     /// and unlisted.
+    #[track_caller]
     pub fn start(&self) -> Result<()> {
+        crate::sim::point();
         {
             let mut status = lock(&self.inner.status);
             if status.state != State::Initial {
@@ -365,10 +372,11 @@ impl Thread {
             builder = builder.stack_size(bytes);
         }
         let this = self.clone();
-        match builder.spawn(move || this.bootstrap(ident)) {
+        let seat = crate::sim::seat_for_child(self);
+        match builder.spawn(move || this.bootstrap(ident, seat)) {
             Ok(handle) => {
                 *lock(&self.inner.os_handle) = Some(handle);
-                self.wait_running();
+                self.wait_running(Location::caller());
                 Ok(())
             }
             Err(err) => {
@@ -386,66 +394,68 @@ impl Thread {
     /// Like CPython's `start`, returns only once the new thread runs: threads
     /// started one after another begin in that order, and a daemon thread is
     /// really running before the program moves on.
-    fn wait_running(&self) {
+    fn wait_running(&self, site: &'static Location<'static>) {
         // The new thread usually starts on the other core within microseconds:
-        // a short spin saves the sleep and wake-up a condvar wait would cost.
-        for round in 0..64 {
-            if self.inner.running.load(Ordering::Acquire) {
-                return;
-            }
-            if round < 48 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
+        // a short spin saves the park and wake-up (never under the simulator,
+        // where the new thread cannot run while we spin).
+        let mut spin = crate::spin::SpinWait::new();
+        while !self.inner.running.load(Ordering::Acquire) {
+            if !spin.spin() {
+                break;
             }
         }
-        drop(self.wait_for_status(Deadline::NEVER, |_| {
+        drop(self.wait_for_status(Deadline::NEVER, "start", site, |_| {
             self.inner.running.load(Ordering::Acquire)
         }));
     }
 
-    /// Waits on `changed` until `done` holds or the deadline passes; returns
-    /// the status, locked. Counts itself in `waiters` while asleep, so the
-    /// thread itself pays for a wake-up only when someone waits.
+    /// Waits, parked in the blocking layer, until `done` holds or the deadline
+    /// passes; returns the status, locked. Counts itself in `waiters` while
+    /// parked, so the thread itself pays for an unpark only when someone waits.
     fn wait_for_status(
         &self,
         deadline: Deadline,
+        kind: &'static str,
+        site: &'static Location<'static>,
         done: impl Fn(&Status) -> bool,
     ) -> MutexGuard<'_, Status> {
+        let key = park::key_of(&self.inner.status);
+        let on = WaitOn::new(kind, key, None, site);
         let mut status = lock(&self.inner.status);
-        while !done(&status) {
-            let left = deadline.remaining();
-            if left.is_some_and(|left| left.is_zero()) {
-                break;
-            }
+        while !done(&status) && !deadline.expired() {
             status.waiters += 1;
-            status = match left {
-                None => self.inner.changed.wait(status),
-                Some(left) => self
-                    .inner
-                    .changed
-                    .wait_timeout(status, left.min(Duration::from_secs(86_400)))
-                    .map(|(guard, _)| guard)
-                    .map_err(|poisoned| PoisonError::new(poisoned.into_inner().0)),
-            }
-            .unwrap_or_else(PoisonError::into_inner);
+            let seen = self.inner.version.load(Ordering::Relaxed);
+            drop(status);
+            park::park(
+                key,
+                || self.inner.version.load(Ordering::Relaxed) == seen,
+                || {},
+                |_| {},
+                deadline,
+                on,
+            );
+            status = lock(&self.inner.status);
             status.waiters -= 1;
         }
         status
     }
 
-    /// Wakes the threads in [`wait_for_status`](Self::wait_for_status), if any,
-    /// after releasing the lock so they do not wake into a held mutex.
+    /// Unparks the threads in [`wait_for_status`](Self::wait_for_status), if
+    /// any, after releasing the lock so they do not wake into a held mutex.
     fn notify_status(&self, status: MutexGuard<'_, Status>) {
+        self.inner.version.fetch_add(1, Ordering::Relaxed);
         let anyone = status.waiters > 0;
         drop(status);
         if anyone {
-            self.inner.changed.notify_all();
+            park::unpark_all(park::key_of(&self.inner.status));
         }
     }
 
     /// Runs on the new OS thread: the body, then the bookkeeping of its end.
-    fn bootstrap(self, ident: u64) {
+    fn bootstrap(self, ident: u64, seat: Option<crate::sim::Seat>) {
+        if let Some(seat) = seat {
+            seat.enter();
+        }
         registry::install_current(self.clone(), ident);
         let native = native_id::current();
         {
@@ -454,6 +464,8 @@ impl Thread {
             status.native_id = Some(native);
             self.notify_status(status);
         }
+        // The starter may go on now, or the new thread first: a choice.
+        crate::sim::point();
         let body = lock(&self.inner.body).take();
         if let Some(mut body) = body {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));
@@ -463,9 +475,14 @@ impl Thread {
             // A panic was already reported by the hook; the thread just ends.
             drop(outcome);
         }
+        // The exit's scheduling point comes before the thread counts as
+        // finished, so that under the simulator a joiner, once woken, finds
+        // this thread already out of the run.
+        crate::sim::point();
         crate::local::clear_current_thread();
         registry::deregister(&self);
         self.mark_stopped();
+        crate::sim::leave_run();
     }
 
     fn mark_stopped(&self) {
@@ -494,19 +511,17 @@ impl Thread {
     /// # Errors
     /// [`ErrorKind::NotStarted`], [`ErrorKind::JoinCurrentThread`],
     /// [`ErrorKind::JoinDummyThread`].
+    #[track_caller]
     pub fn join(&self) -> Result<()> {
-        self.check_joinable()?;
-        // The first joiner reaps the OS thread: that one wait covers the body,
-        // the bookkeeping after it and the thread-local destructors. Other
-        // joiners (and joins of the main thread) wait for the stopped state.
+        self.wait_stopped(Deadline::NEVER, Location::caller())?;
+        // The first joiner also reaps the OS thread, so its thread-local
+        // destructors have run when `join` returns; the thread has finished
+        // its body and bookkeeping, so this wait is short.
         let handle = lock(&self.inner.os_handle).take();
-        match handle {
-            Some(handle) => {
-                let _ = handle.join();
-                Ok(())
-            }
-            None => self.wait_stopped(Deadline::NEVER),
+        if let Some(handle) = handle {
+            let _ = handle.join();
         }
+        Ok(())
     }
 
     /// Waits until the thread has finished or `timeout` (scaled by
@@ -515,13 +530,17 @@ impl Thread {
     ///
     /// # Errors
     /// As [`join`](Self::join).
+    #[track_caller]
     pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
-        self.wait_stopped(Deadline::after(Some(timeout)))
+        self.wait_stopped(Deadline::after(Some(timeout)), Location::caller())
     }
 
-    fn wait_stopped(&self, deadline: Deadline) -> Result<()> {
+    fn wait_stopped(&self, deadline: Deadline, site: &'static Location<'static>) -> Result<()> {
+        crate::sim::point();
         self.check_joinable()?;
-        drop(self.wait_for_status(deadline, |status| status.state == State::Stopped));
+        drop(self.wait_for_status(deadline, "join", site, |status| {
+            status.state == State::Stopped
+        }));
         Ok(())
     }
 

@@ -59,7 +59,8 @@ pub(super) fn current_if_known() -> Option<Thread> {
 
 /// The next `Thread-N`/`Dummy-N` number.
 pub(super) fn next_name_number() -> u64 {
-    NAME_COUNTER.fetch_add(1, Ordering::Relaxed)
+    // A simulated run numbers its own threads, so a seed names them alike.
+    crate::sim::next_name_number().unwrap_or_else(|| NAME_COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 pub(super) fn next_ident() -> u64 {

@@ -15,8 +15,9 @@ use crate::error::Error;
 /// exit: every non-daemon thread is joined, daemon threads are left to die with
 /// the process.
 ///
-/// It first reads `SYNC_KIT_TIME_SCALE` (see [`crate::time`]) and returns its
-/// error if the value is unusable. If `body` returns an error or panics, the
+/// It first reads `SYNC_KIT_TIME_SCALE` (see [`crate::time`]) and
+/// `SYNC_KIT_SIM` (see [`crate::sim`]: with it set, the whole program runs
+/// under the simulator) and returns an error if a value is unusable. If `body` returns an error or panics, the
 /// non-daemon threads are still waited for, then the error is returned or the
 /// panic resumed.
 ///
@@ -37,8 +38,10 @@ where
 {
     crate::time::init()?;
     current_thread();
+    crate::sim::init_from_env()?;
     let outcome = catch_unwind(AssertUnwindSafe(body));
     shutdown();
+    crate::sim::end_process();
     match outcome {
         Ok(result) => result,
         Err(panic) => resume_unwind(panic),

@@ -1,8 +1,8 @@
 //! [`Lock`]: Python's `threading.Lock`, a plain lock with no owner.
 //!
-//! A `Lock` is either locked or unlocked. Unlike [`std::sync::Mutex`] it guards no
-//! data and it has no owner: the thread that releases it need not be the one that
-//! acquired it (CPython's `test_different_thread`). It is not reentrant: a thread
+//! A `Lock` is either locked or unlocked. It has no owner: the thread that
+//! releases it need not be the one that acquired it (CPython's
+//! `test_different_thread`). It is not reentrant: a thread
 //! that holds it and calls [`Lock::acquire`] again blocks until some other thread
 //! releases it, and its [`Lock::try_acquire`] returns `false`.
 //!
@@ -14,6 +14,13 @@
 //! | `lock.release()` | [`Lock::release`] (`Err` with `release unlocked lock`) |
 //! | `lock.locked()` | [`Lock::locked`] |
 //! | `with lock:` | `let _guard = lock.lock();` ([`LockGuard`]) |
+//! | a lock and the data it protects | [`Lock::with_value`]: `*lock.lock() += 1` |
+//!
+//! `Lock::with_value(data)` is a lock that owns what it protects, like
+//! [`std::sync::Mutex`]: the data is reached only through the guard, so it
+//! cannot be touched without holding the lock. Such a lock has no
+//! `acquire`/`release` (a release from another thread would leave a guard's
+//! borrow dangling); the plain `Lock` keeps Python's full interface.
 //!
 //! Deliberate differences from Python: a timeout is a [`Duration`], so the
 //! negative, NaN and out-of-range timeouts that CPython rejects with `ValueError`
@@ -23,8 +30,10 @@
 //! # Guarantees
 //!
 //! - **Fast path**: an uncontended acquire is one compare-and-swap and a release
-//!   is one swap, the shape of the standard library's futex mutex.
-//! - **Waiters sleep** on a mutex and condition variable; they never spin.
+//!   is one more, the shape of `parking_lot`'s raw mutex; `Lock::new` is a
+//!   `const fn`, so a `static` lock works.
+//! - **Waiters** spin briefly (never under the simulator), then park in the
+//!   blocking layer ([`crate::sim`] sees every wait).
 //! - **Fairness**: none (like CPython). A release wakes one sleeping waiter, but a
 //!   thread that arrives at that moment may take the lock first.
 //! - **Timeouts** go through [`crate::time::Deadline`], so `SYNC_KIT_TIME_SCALE`
@@ -47,19 +56,18 @@
 //! ```
 
 use std::fmt;
+use std::panic::Location;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
-use crate::sync::atomic::{AtomicU32, Ordering};
-use crate::sync::{self, Condvar, Mutex};
+use crate::error::Result;
+use crate::park::{self, WaitOn};
 use crate::time::Deadline;
 
-/// Unlocked.
-const UNLOCKED: u32 = 0;
-/// Locked, and no thread is known to be sleeping on it.
-const LOCKED: u32 = 1;
-/// Locked, and some thread may be sleeping on it: the release must wake one.
-const CONTENDED: u32 = 2;
+mod guard;
+mod raw;
+
+pub use guard::LockGuard;
+pub(crate) use raw::RawLock;
 
 /// A non-reentrant lock that any thread may release: Python's `threading.Lock`.
 ///
@@ -79,21 +87,37 @@ const CONTENDED: u32 = 2;
 /// std::thread::spawn(move || other.release().unwrap()).join().unwrap();
 /// assert!(!lock.locked());
 /// ```
-pub struct Lock {
-    /// `UNLOCKED`, `LOCKED` or `CONTENDED`; see the constants.
-    state: AtomicU32,
-    /// Sleeping waiters wait on `wakeup` while holding this mutex.
-    sleepers: Mutex<()>,
-    wakeup: Condvar,
+///
+/// A `static` lock, as a Python module-level global:
+///
+/// ```
+/// static LOCK: sync_kit::Lock = sync_kit::Lock::new();
+/// let _guard = LOCK.lock();
+/// assert!(LOCK.locked());
+/// ```
+///
+/// A lock that owns the data it protects, reached only through its guard:
+///
+/// ```
+/// let counter = sync_kit::Lock::with_value(0);
+/// *counter.lock() += 1;
+/// assert_eq!(*counter.lock(), 1);
+/// assert_eq!(counter.into_inner(), 1);
+/// ```
+pub struct Lock<T = ()> {
+    raw: RawLock,
+    created: &'static Location<'static>,
+    /// The owned data. Locked only by a guard of `raw`'s holder, so never
+    /// contended; `()` for a plain lock, whose guards never touch it.
+    data: std::sync::Mutex<T>,
 }
 
 impl Lock {
-    /// A new, unlocked lock.
-    pub fn new() -> Self {
-        Lock {
-            state: AtomicU32::new(UNLOCKED),
-            sleepers: Mutex::new(()),
-            wakeup: Condvar::new(),
+    crate::sync::loom_const_fn! {
+        /// A new, unlocked lock.
+        #[track_caller]
+        pub fn new() -> Self {
+            Lock::with_value(())
         }
     }
 
@@ -102,20 +126,20 @@ impl Lock {
     ///
     /// A thread that already holds the lock blocks until another thread releases it.
     #[inline]
+    #[track_caller]
     pub fn acquire(&self) -> bool {
-        if self.try_acquire() {
-            return true;
-        }
-        self.acquire_slow(Deadline::NEVER)
+        crate::sim::point();
+        self.raw.try_acquire()
+            || self
+                .raw
+                .acquire_slow(Deadline::NEVER, self.wait_on(Location::caller()))
     }
 
     /// Acquires the lock if it is free, without blocking
     /// (Python's `acquire(False)` or `acquire(0)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
+        self.try_acquire_raw()
     }
 
     /// Waits up to `timeout` (scaled by `SYNC_KIT_TIME_SCALE`) for the lock
@@ -130,37 +154,17 @@ impl Lock {
     /// assert!(!lock.acquire_timeout(Duration::from_millis(10)));
     /// ```
     #[inline]
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        if self.try_acquire() {
+        crate::sim::point();
+        if self.raw.try_acquire() {
             return true;
         }
         let deadline = Deadline::after(Some(timeout));
-        if deadline.expired() {
-            return false;
-        }
-        self.acquire_slow(deadline)
-    }
-
-    #[cold]
-    fn acquire_slow(&self, deadline: Deadline) -> bool {
-        let mut guard = sync::lock(&self.sleepers);
-        loop {
-            // Mark the lock contended before sleeping, so that the release that
-            // frees it knows to wake a sleeper. If it was free, we now hold it
-            // (in the conservative CONTENDED state: the release pays one
-            // wake-up that may find nobody).
-            if self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED {
-                return true;
-            }
-            // A release swaps the state to UNLOCKED and then takes `sleepers`
-            // before notifying, so it cannot notify between our swap and our wait:
-            // we hold `sleepers` until the wait releases it.
-            guard = match deadline.remaining() {
-                None => sync::wait(&self.wakeup, guard),
-                Some(left) if left.is_zero() => return false,
-                Some(left) => sync::wait_timeout(&self.wakeup, guard, left),
-            };
-        }
+        !deadline.expired()
+            && self
+                .raw
+                .acquire_slow(deadline, self.wait_on(Location::caller()))
     }
 
     /// Releases the lock (Python's `release()`). Any thread may release it.
@@ -171,36 +175,79 @@ impl Lock {
     /// (`release unlocked lock`) if the lock is not locked; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<()> {
-        // The common case, locked and uncontended, is a single successful CAS.
-        match self
-            .state
-            .compare_exchange(LOCKED, UNLOCKED, Ordering::Release, Ordering::Relaxed)
-        {
-            Ok(_) => Ok(()),
-            Err(UNLOCKED) => Err(Error::release_unlocked()),
-            Err(_) => self.release_slow(),
+        self.release_raw()
+    }
+}
+
+impl<T> Lock<T> {
+    crate::sync::loom_const_fn! {
+        /// A new, unlocked lock that owns `value`; its guards deref to it.
+        #[track_caller]
+        pub fn with_value(value: T) -> Self {
+            Lock {
+                raw: RawLock::new(),
+                created: Location::caller(),
+                data: std::sync::Mutex::new(value),
+            }
         }
     }
 
-    #[cold]
-    fn release_slow(&self) -> Result<()> {
-        match self.state.swap(UNLOCKED, Ordering::Release) {
-            UNLOCKED => Err(Error::release_unlocked()),
-            LOCKED => Ok(()),
-            _ => {
-                // Taking the mutex orders this notify after any waiter's
-                // "swap, then wait" step, so the wake-up cannot be lost.
-                drop(sync::lock(&self.sleepers));
-                self.wakeup.notify_one();
-                Ok(())
-            }
+    /// The owned data, taken out of the lock.
+    pub fn into_inner(self) -> T {
+        self.data
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The owned data, through an exclusive borrow (no locking needed).
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The data's inner guard; called only by the holder of `raw`.
+    fn data_guard(&self) -> std::sync::MutexGuard<'_, T> {
+        crate::sync::lock_std(&self.data)
+    }
+
+    #[inline]
+    fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
+        WaitOn::new("Lock", park::key_of(&self.raw), Some(self.created), site)
+    }
+
+    #[inline]
+    fn acquire_raw(&self, site: &'static Location<'static>) -> bool {
+        crate::sim::point();
+        self.raw.try_acquire() || self.raw.acquire_slow(Deadline::NEVER, self.wait_on(site))
+    }
+
+    #[inline]
+    fn try_acquire_raw(&self) -> bool {
+        crate::sim::point();
+        self.raw.try_acquire()
+    }
+
+    #[inline]
+    fn acquire_timeout_raw(&self, timeout: Duration, site: &'static Location<'static>) -> bool {
+        crate::sim::point();
+        if self.raw.try_acquire() {
+            return true;
         }
+        let deadline = Deadline::after(Some(timeout));
+        !deadline.expired() && self.raw.acquire_slow(deadline, self.wait_on(site))
+    }
+
+    #[inline]
+    fn release_raw(&self) -> Result<()> {
+        crate::sim::point();
+        self.raw.release()
     }
 
     /// Whether the lock is held by some thread (Python's `locked()`).
     #[inline]
     pub fn locked(&self) -> bool {
-        self.state.load(Ordering::Relaxed) != UNLOCKED
+        self.raw.locked()
     }
 
     /// Blocks until the lock is acquired and returns a guard that releases it when
@@ -215,22 +262,24 @@ impl Lock {
     /// assert!(!lock.locked());
     /// ```
     #[inline]
-    pub fn lock(&self) -> LockGuard<'_> {
-        self.acquire();
-        LockGuard { lock: self }
+    #[track_caller]
+    pub fn lock(&self) -> LockGuard<'_, T> {
+        self.acquire_raw(Location::caller());
+        LockGuard::new(self)
     }
 
     /// Acquires the lock if it is free and returns its guard, without blocking.
     #[inline]
-    pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then(|| LockGuard { lock: self })
+    pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
+        self.try_acquire_raw().then(|| LockGuard::new(self))
     }
 
     /// Waits up to `timeout` for the lock and returns its guard, or `None` on
     /// timeout.
-    pub fn lock_timeout(&self, timeout: Duration) -> Option<LockGuard<'_>> {
-        self.acquire_timeout(timeout)
-            .then(|| LockGuard { lock: self })
+    #[track_caller]
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<LockGuard<'_, T>> {
+        self.acquire_timeout_raw(timeout, Location::caller())
+            .then(|| LockGuard::new(self))
     }
 }
 
@@ -240,55 +289,11 @@ impl Default for Lock {
     }
 }
 
-impl fmt::Debug for Lock {
+impl<T> fmt::Debug for Lock<T> {
     /// Python's repr: `<unlocked sync_kit.Lock object at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = if self.locked() { "locked" } else { "unlocked" };
         write!(f, "<{state} sync_kit.Lock object at {self:p}>")
-    }
-}
-
-/// Holds a [`Lock`] and releases it when dropped: Python's `with lock:`.
-///
-/// Returned by [`Lock::lock`] and [`Lock::try_lock`]. If some other thread
-/// releases the lock while the guard lives (a `Lock` has no owner, so that is
-/// allowed), the guard's own release finds it unlocked and does nothing, where
-/// Python's `with` block would raise `RuntimeError` on exit.
-///
-/// ```
-/// let lock = sync_kit::Lock::new();
-/// let guard = lock.try_lock().expect("the lock is free");
-/// assert!(lock.try_lock().is_none());
-/// drop(guard);
-/// assert!(lock.try_lock().is_some());
-/// ```
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct LockGuard<'a> {
-    lock: &'a Lock,
-}
-
-impl LockGuard<'_> {
-    /// Releases the lock now and reports what Python's `with` exit would: an error
-    /// if some other thread already released it.
-    pub fn unlock(self) -> Result<()> {
-        let lock = self.lock;
-        std::mem::forget(self);
-        lock.release()
-    }
-}
-
-impl Drop for LockGuard<'_> {
-    fn drop(&mut self) {
-        // An error means another thread released the lock meanwhile; see above.
-        let _ = self.lock.release();
-    }
-}
-
-impl fmt::Debug for LockGuard<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LockGuard")
-            .field("lock", self.lock)
-            .finish()
     }
 }
 

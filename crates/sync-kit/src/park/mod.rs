@@ -1,0 +1,210 @@
+//! The blocking layer: the one place where a sync-kit thread sleeps and is woken.
+//!
+//! Every primitive is a small state machine over its own atomic word (or, for
+//! Barrier and a thread's status, a short internal mutex); when it must wait it
+//! calls [`park`] with a *key* (its own address) and when it wakes others it
+//! calls [`unpark_one`], [`unpark_n`] or [`unpark_all`] with the same key. This is
+//! the shape of `parking_lot_core` under `parking_lot`: waiters sit in a global
+//! table of FIFO queues, so primitives hold no queue, mutex or condition variable
+//! of their own, `const fn new` is possible for all of them, and the whole
+//! program's waits are visible in one place.
+//!
+//! Guarantees:
+//! - `validate` runs with the key's queue locked, and every unpark of that key
+//!   takes the same lock, so a wake-up between "decide to wait" and "sleep" is
+//!   never lost;
+//! - queues are FIFO per key: `unpark_n(key, n)` wakes the `n` oldest waiters;
+//! - a waiter reports [`Park::Unparked`] exactly when some unpark picked it, even
+//!   if its deadline passed at the same moment, so counts such as "notify woke
+//!   exactly n" hold;
+//! - no spurious wake-ups reach the caller.
+//!
+//! Backends: the real one sleeps in the operating system (`std::thread::park`);
+//! under the simulator ([`crate::sim`]) a parked thread gives up the baton and
+//! is made runnable again by an unpark or by its virtual deadline; under loom the
+//! models of `scripts/loom.sh` see every step.
+//!
+//! Each parked thread also records what it waits on ([`WaitOn`]): the kind of
+//! object, its address, where it was created and where the wait was called. The
+//! simulator's deadlock report reads it.
+
+mod parker;
+mod table;
+
+use std::panic::Location;
+
+use crate::time::Deadline;
+
+pub(crate) use parker::Parker;
+
+/// The token an unpark hands to the thread it wakes when nothing special is
+/// meant by it.
+pub(crate) const TOKEN_NORMAL: usize = 0;
+/// The token by which a lock's release hands the lock itself to the woken
+/// waiter (used by fair release).
+pub(crate) const TOKEN_HANDOFF: usize = 1;
+
+/// How a [`park`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Park {
+    /// An unpark picked this thread and passed this token.
+    Unparked(usize),
+    /// `validate` returned false: the thread did not sleep.
+    Invalid,
+    /// The deadline passed and no unpark picked this thread.
+    TimedOut,
+}
+
+/// What a parked thread waits on, for reports.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WaitOn {
+    /// The kind of object: `Lock`, `RLock`, `Condition`, `Event`, `sleep`, ...
+    pub(crate) kind: &'static str,
+    /// The object's address (its key).
+    pub(crate) object: usize,
+    /// Where the object was created, when known.
+    pub(crate) created: Option<&'static Location<'static>>,
+    /// Where the blocking call was made.
+    pub(crate) site: &'static Location<'static>,
+}
+
+impl WaitOn {
+    /// A wait on `kind` at `object`, called from `site`.
+    pub(crate) fn new(
+        kind: &'static str,
+        object: usize,
+        created: Option<&'static Location<'static>>,
+        site: &'static Location<'static>,
+    ) -> Self {
+        WaitOn {
+            kind,
+            object,
+            created,
+            site,
+        }
+    }
+}
+
+/// The key of an object: its address.
+#[inline]
+pub(crate) fn key_of<T: ?Sized>(object: &T) -> usize {
+    (object as *const T).cast::<u8>() as usize
+}
+
+/// Parks the calling thread on `key` until an unpark picks it or `deadline`
+/// passes.
+///
+/// `validate` runs first, with the key's queue locked; if it returns false the
+/// thread does not park ([`Park::Invalid`]). Otherwise the thread is queued,
+/// the queue is unlocked, `before_sleep` runs (a Condition releases its lock
+/// there, after the thread is already queued), and the thread sleeps.
+/// `timed_out` runs, with the queue locked, when the deadline removes the thread
+/// from the queue; its argument says whether it was the key's last waiter.
+pub(crate) fn park(
+    key: usize,
+    validate: impl FnOnce() -> bool,
+    before_sleep: impl FnOnce(),
+    timed_out: impl FnOnce(bool),
+    deadline: Deadline,
+    on: WaitOn,
+) -> Park {
+    let parker = Parker::current();
+    let seat = crate::sim::seat();
+    {
+        let mut queue = table::lock(key);
+        if !validate() {
+            return Park::Invalid;
+        }
+        parker.prepare(on);
+        queue.push(key, parker.clone(), seat.clone());
+    }
+    before_sleep();
+    let woken = match &seat {
+        Some(seat) => seat.block(&parker, deadline),
+        None => parker.sleep(deadline),
+    };
+    let outcome = if woken {
+        Park::Unparked(parker.token())
+    } else {
+        // The deadline passed. An unpark may have picked us meanwhile: it
+        // removed us from the queue under the lock, so the queue decides.
+        let mut queue = table::lock(key);
+        if queue.remove(key, &parker) {
+            timed_out(!queue.has(key));
+            Park::TimedOut
+        } else {
+            // The unpark granted us (under this lock) before we looked.
+            Park::Unparked(parker.token())
+        }
+    };
+    parker.finish();
+    outcome
+}
+
+/// Wakes the oldest thread parked on `key`, if any. `callback` runs with the
+/// queue locked, after the waiter (if any) was removed; it gets whether one was
+/// woken and whether more remain, and returns the token to pass. Returns
+/// whether a thread was woken.
+pub(crate) fn unpark_one(key: usize, callback: impl FnOnce(bool, bool) -> usize) -> bool {
+    let mut queue = table::lock(key);
+    let woken = queue.pop(key);
+    let more = queue.has(key);
+    let token = callback(woken.is_some(), more);
+    let Some(entry) = woken else {
+        return false;
+    };
+    entry.parker.grant(token);
+    drop(queue);
+    entry.wake();
+    true
+}
+
+/// Wakes the `n` oldest threads parked on `key`; `callback` runs with the queue
+/// locked and gets whether any remain. Returns how many were woken.
+pub(crate) fn unpark_n(key: usize, n: usize, callback: impl FnOnce(bool)) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let mut queue = table::lock(key);
+    let mut woken = Vec::new();
+    while woken.len() < n {
+        match queue.pop(key) {
+            Some(entry) => {
+                entry.parker.grant(TOKEN_NORMAL);
+                woken.push(entry);
+            }
+            None => break,
+        }
+    }
+    callback(queue.has(key));
+    drop(queue);
+    let count = woken.len();
+    for entry in woken {
+        entry.wake();
+    }
+    count
+}
+
+/// Wakes every thread parked on `key`. Returns how many were woken.
+pub(crate) fn unpark_all(key: usize) -> usize {
+    unpark_n(key, usize::MAX, |_| {})
+}
+
+/// How many threads are parked on `key` now.
+pub(crate) fn waiters(key: usize) -> usize {
+    table::lock(key).count(key)
+}
+
+/// Removes from every queue the threads seated in `world`, which has ended.
+pub(crate) fn forget_world(world: &std::sync::Arc<crate::sim::World>) {
+    table::each(|queue| queue.forget(|seat| seat.is_of(world)));
+}
+
+/// Sleeps until `deadline` through the layer, so the simulator sees the sleep
+/// (and jumps its virtual clock over it). Nothing unparks the key.
+pub(crate) fn sleep_until(deadline: Deadline, site: &'static Location<'static>) {
+    let parker = Parker::current();
+    let key = key_of(&*parker);
+    let on = WaitOn::new("sleep", key, None, site);
+    while park(key, || true, || {}, |_| {}, deadline, on) != Park::TimedOut {}
+}

@@ -1,0 +1,120 @@
+//! The global table of wait queues, keyed by object address.
+//!
+//! A fixed array of buckets, each a short std mutex over a FIFO of entries;
+//! a key hashes to one bucket, and all waiters of a key are in that bucket in
+//! arrival order. A bucket lock is held only for queue edits and the callbacks
+//! of [`super`], never while a thread sleeps.
+
+use std::collections::VecDeque;
+
+use super::parker::Parker;
+use crate::sim::Seat;
+use crate::sync::{Arc, Mutex, MutexGuard};
+
+/// One queued waiter.
+pub(super) struct Entry {
+    key: usize,
+    pub(super) parker: Arc<Parker>,
+    seat: Option<Seat>,
+}
+
+impl Entry {
+    /// Wakes the entry's thread after its parker was granted.
+    pub(super) fn wake(self) {
+        match self.seat {
+            Some(seat) => seat.wake(),
+            None => self.parker.wake(),
+        }
+    }
+}
+
+/// The waiters of the keys that hash to one bucket, oldest first.
+#[derive(Default)]
+pub(super) struct Queue {
+    entries: VecDeque<Entry>,
+}
+
+impl Queue {
+    pub(super) fn push(&mut self, key: usize, parker: Arc<Parker>, seat: Option<Seat>) {
+        self.entries.push_back(Entry { key, parker, seat });
+    }
+
+    /// Removes and returns the oldest waiter of `key`.
+    pub(super) fn pop(&mut self, key: usize) -> Option<Entry> {
+        let at = self.entries.iter().position(|e| e.key == key)?;
+        self.entries.remove(at)
+    }
+
+    /// Removes `parker`'s entry for `key`; false if it is not queued.
+    pub(super) fn remove(&mut self, key: usize, parker: &Arc<Parker>) -> bool {
+        match self
+            .entries
+            .iter()
+            .position(|e| e.key == key && Arc::ptr_eq(&e.parker, parker))
+        {
+            Some(at) => {
+                self.entries.remove(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drops every entry whose thread is seated in a run for which `gone` holds.
+    pub(super) fn forget(&mut self, gone: impl Fn(&Seat) -> bool) {
+        self.entries.retain(|e| !e.seat.as_ref().is_some_and(&gone));
+    }
+
+    pub(super) fn has(&self, key: usize) -> bool {
+        self.entries.iter().any(|e| e.key == key)
+    }
+
+    pub(super) fn count(&self, key: usize) -> usize {
+        self.entries.iter().filter(|e| e.key == key).count()
+    }
+}
+
+#[cfg(not(loom))]
+mod buckets {
+    use super::*;
+
+    const BUCKETS: usize = 256;
+
+    static TABLE: [Mutex<Queue>; BUCKETS] = [const {
+        Mutex::new(Queue {
+            entries: VecDeque::new(),
+        })
+    }; BUCKETS];
+
+    /// Every bucket in turn, for a sweep over all waiters.
+    pub(in super::super) fn each(mut f: impl FnMut(&mut Queue)) {
+        for bucket in &TABLE {
+            f(&mut crate::sync::lock(bucket));
+        }
+    }
+
+    pub(in super::super) fn lock(key: usize) -> MutexGuard<'static, Queue> {
+        // Fibonacci hashing of the address; the low bits are alignment.
+        let hash = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
+        crate::sync::lock(&TABLE[hash as usize % BUCKETS])
+    }
+}
+
+#[cfg(loom)]
+mod buckets {
+    use super::*;
+
+    loom::lazy_static! {
+        static ref TABLE: Mutex<Queue> = Mutex::new(Queue::default());
+    }
+
+    pub(in super::super) fn lock(_key: usize) -> MutexGuard<'static, Queue> {
+        crate::sync::lock(&TABLE)
+    }
+
+    pub(in super::super) fn each(mut f: impl FnMut(&mut Queue)) {
+        f(&mut crate::sync::lock(&TABLE));
+    }
+}
+
+pub(super) use buckets::{each, lock};
