@@ -58,6 +58,17 @@ pub fn assert_example_at(bin: &str, manifest_dir: &str, name: &str) {
             divergence.seed, divergence.detail
         );
     }
+    let picture = crate::picture_path(&root, name);
+    if picture.exists() {
+        let fresh = crate::draw(Path::new(bin), &parsed, crate::picture_seed(&root, name))
+            .unwrap_or_else(|err| panic!("{name}: drawing its timeline: {err}"));
+        let committed = std::fs::read_to_string(&picture).unwrap_or_default();
+        assert!(
+            crate::masked_svg(&fresh) == crate::masked_svg(&committed),
+            "{name}: {} is stale; regenerate the pictures with scripts/timelines.sh",
+            picture.display()
+        );
+    }
     let mut real = RunOptions::default();
     if std::env::var_os("SYNC_KIT_TIME_SCALE").is_none() {
         real = real.time_scale(REAL_TIME_SCALE);

@@ -279,6 +279,7 @@ mod keys;
 mod matching;
 mod parse;
 mod pattern;
+mod picture;
 mod plan;
 mod report;
 mod run;
@@ -291,6 +292,7 @@ mod tokens;
 pub use error::SpecError;
 pub use example_test::assert_example_at;
 pub use explore::{Divergence, ExploreOptions, ExploreReport, ScheduleFailure, Strategy, explore};
+pub use picture::{PICTURE_DIR, draw, masked_svg, picture_path, picture_seed};
 pub use run::{
     Report, RunError, RunOptions, find_example, run_example, run_with_spec, workspace_root,
 };

@@ -5,12 +5,15 @@
 //! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
 //! golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
 //! golden replay NAME SCHEDULE
+//! golden timeline NAME [-o FILE]
 //! ```
 //!
 //! `--explore N` runs the example under N simulated schedules (sync-kit's
 //! `SYNC_KIT_SIM`, seeds S, S+1, ...), in parallel, and checks each one; a
 //! failure is printed with its seed, schedule string, the checker's report and
 //! the command that replays it. `replay` runs one recorded schedule again.
+//! `timeline` draws the example's timeline picture from its fixed seed into
+//! `docs/timelines/NAME.svg` (or FILE).
 //!
 //! Exit status: 0 match, 1 mismatch, 2 bad input (malformed spec, unreadable file,
 //! output not UTF-8, example that could not run or timed out).
@@ -24,7 +27,8 @@ use std::time::Duration;
 const USAGE: &str = "usage: golden check EXPECTED ACTUAL   (ACTUAL `-` reads stdin)
        golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
        golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
-       golden replay NAME SCHEDULE";
+       golden replay NAME SCHEDULE
+       golden timeline NAME [-o FILE]";
 
 /// Write to standard output; a closed pipe (`golden check ... | head`) is not an
 /// error worth a panic, so write errors are ignored.
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("replay") => replay(&args[1..]),
+        Some("timeline") => picture(&args[1..]),
         Some("-h" | "--help" | "help") => {
             say(format_args!("{USAGE}\n"));
             Ok(true)
@@ -327,4 +332,37 @@ fn replay(args: &[String]) -> Result<bool, BadInput> {
     say(format_args!("{}", report.output));
     say(format_args!("--- check ---\n{report}"));
     Ok(report.passed())
+}
+
+fn picture(args: &[String]) -> Result<bool, BadInput> {
+    let (name, out) = match args {
+        [name] => (name, None),
+        [name, flag, file] if flag == "-o" => (name, Some(PathBuf::from(file))),
+        _ => {
+            return Err(BadInput(
+                "`timeline` takes an example name and optionally -o FILE".to_owned(),
+            ));
+        }
+    };
+    let cwd =
+        std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
+    let root = golden::workspace_root(&cwd)
+        .ok_or_else(|| BadInput("not inside a cargo workspace".to_owned()))?;
+    let spec = read_spec(&root.join("expected-output").join(format!("{name}.txt")))?;
+    let bin = golden::find_example(&root, name).ok_or_else(|| {
+        BadInput(format!(
+            "no built binary `{name}` in the target directory; build it first (cargo build -p {name})"
+        ))
+    })?;
+    let seed = golden::picture_seed(&root, name);
+    let svg = golden::draw(&bin, &spec, seed).map_err(|e| BadInput(format!("{name}: {e}")))?;
+    let out = out.unwrap_or_else(|| golden::picture_path(&root, name));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| BadInput(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(&out, svg)
+        .map_err(|e| BadInput(format!("cannot write {}: {e}", out.display())))?;
+    say(format_args!("{name}: seed {seed} -> {}\n", out.display()));
+    Ok(true)
 }

@@ -264,6 +264,9 @@ impl Barrier {
             self.break_locked(&mut state);
             Err(Error::broken_barrier())
         } else if matches!(state.phase, Phase::Filling | Phase::Acting) {
+            crate::observe::instant("barrier", "trip", || {
+                crate::observe::Object::new("Barrier", park::key_of(self), self.created)
+            });
             state.phase = Phase::Draining;
             state.generation = state.generation.wrapping_add(1);
             self.changed();

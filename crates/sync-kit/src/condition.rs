@@ -434,7 +434,10 @@ impl<L: ConditionLock> Condition<L> {
         if !self.lock.is_owned() {
             return Err(Error::not_owner("cannot notify on un-acquired lock"));
         }
-        park::unpark_n(park::key_of(self), n, |_| {});
+        let woken = park::unpark_n(park::key_of(self), n, |_| {});
+        crate::observe::notify(woken, || {
+            crate::observe::Object::new("Condition", park::key_of(self), self.created)
+        });
         Ok(())
     }
 

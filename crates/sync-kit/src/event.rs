@@ -99,10 +99,20 @@ impl Event {
     #[inline]
     pub fn set(&self) {
         crate::sim::point();
+        crate::observe::instant("event", "set", || self.object());
         let before = self.state.fetch_or(SET, Ordering::Release);
         if before & PARKED != 0 {
             self.wake_all();
         }
+    }
+
+    fn object(&self) -> crate::observe::Object {
+        self.as_object("Event")
+    }
+
+    /// This event as an observed object of `kind` (a Timer reports as itself).
+    pub(crate) fn as_object(&self, kind: &'static str) -> crate::observe::Object {
+        crate::observe::Object::new(kind, park::key_of(self), self.created)
     }
 
     #[cold]
@@ -120,6 +130,7 @@ impl Event {
     #[inline]
     pub fn clear(&self) {
         crate::sim::point();
+        crate::observe::instant("event", "clear", || self.object());
         self.state.fetch_and(!SET, Ordering::Relaxed);
     }
 

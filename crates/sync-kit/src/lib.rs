@@ -59,6 +59,8 @@ pub mod futures;
 pub mod local;
 pub mod lock;
 pub mod logging;
+mod observe;
+pub use observe::trace;
 mod park;
 pub mod queue;
 pub mod random;

@@ -455,6 +455,7 @@ pub fn basic_config(level: LevelFilter, format: &str) -> Result<()> {
         .format(move |buf, record| {
             // Every record is a scheduling point of the simulator.
             crate::sim::point();
+            crate::observe::log_line(|| record.args().to_string());
             let mut line = format.render(record);
             line.push('\n');
             // One write per record: whole lines, never torn between threads.

@@ -49,6 +49,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::lock::RawLock;
+use crate::observe;
 use crate::park::{self, WaitOn};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::time::Deadline;
@@ -177,9 +178,23 @@ impl RLock {
     }
 
     #[inline]
+    #[track_caller]
     fn take(&self, me: usize, depth: usize) {
         self.owner.store(me, Ordering::Relaxed);
         self.count.store(depth, Ordering::Relaxed);
+        observe::acquired(|| self.object(), Location::caller());
+    }
+
+    fn object(&self) -> observe::Object {
+        observe::Object::new("RLock", park::key_of(&self.lock), self.created)
+    }
+
+    /// Gives up the underlying lock (the owner's last level).
+    #[inline]
+    fn give_up(&self) -> Result<()> {
+        self.owner.store(NO_OWNER, Ordering::Relaxed);
+        observe::released(|| self.object());
+        self.lock.release()
     }
 
     /// Blocks until the calling thread owns the lock; always returns `true`.
@@ -199,6 +214,7 @@ impl RLock {
     /// Acquires without blocking: `true` if the caller already owned the lock (one
     /// more level) or it was free (Python's `acquire(False)`).
     #[inline]
+    #[track_caller]
     pub fn try_acquire(&self) -> bool {
         crate::sim::point();
         let me = current_thread_token();
@@ -252,8 +268,7 @@ impl RLock {
         let depth = self.count.load(Ordering::Relaxed) - 1;
         self.count.store(depth, Ordering::Relaxed);
         if depth == 0 {
-            self.owner.store(NO_OWNER, Ordering::Relaxed);
-            self.lock.release()?;
+            self.give_up()?;
         }
         Ok(())
     }
@@ -306,8 +321,7 @@ impl RLock {
         }
         let count = self.count.load(Ordering::Relaxed);
         self.count.store(0, Ordering::Relaxed);
-        self.owner.store(NO_OWNER, Ordering::Relaxed);
-        self.lock.release()?;
+        self.give_up()?;
         Ok(RLockState { count })
     }
 
@@ -331,6 +345,7 @@ impl RLock {
     }
 
     /// Like [`RLock::try_acquire`], returning a guard on success.
+    #[track_caller]
     pub fn try_lock(&self) -> Option<RLockGuard<'_>> {
         self.try_acquire().then(|| RLockGuard::new(self))
     }

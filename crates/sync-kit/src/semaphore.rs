@@ -58,6 +58,7 @@ use std::panic::Location;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::observe;
 use crate::park::{self, Park, WaitOn};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::time::Deadline;
@@ -116,16 +117,29 @@ impl RawSemaphore {
     }
 
     #[inline]
+    #[track_caller]
     fn try_acquire(&self) -> bool {
         crate::sim::point();
-        self.try_take()
+        let taken = self.try_take();
+        if taken {
+            observe::acquired(|| self.object(), Location::caller());
+        }
+        taken
     }
 
     #[inline]
     #[track_caller]
     fn acquire(&self, timeout: Option<Duration>) -> bool {
         crate::sim::point();
-        self.try_take() || self.acquire_slow(timeout, Location::caller())
+        let taken = self.try_take() || self.acquire_slow(timeout, Location::caller());
+        if taken {
+            observe::acquired(|| self.object(), Location::caller());
+        }
+        taken
+    }
+
+    fn object(&self) -> observe::Object {
+        observe::Object::new(self.kind, park::key_of(&self.state), self.created)
     }
 
     #[cold]
@@ -195,6 +209,11 @@ impl RawSemaphore {
                 let value = (state / UNIT).checked_add(n).filter(|&v| v <= limit)?;
                 Some((value * UNIT) | (state & PARKED))
             });
+        if updated.is_ok() {
+            for _ in 0..n.min(64) {
+                observe::released(|| self.object());
+            }
+        }
         match updated {
             Ok(before) if before & PARKED != 0 => {
                 self.wake(n);
@@ -266,6 +285,7 @@ impl Semaphore {
 
     /// Takes one unit if there is one, without blocking (Python's `acquire(False)`).
     #[inline]
+    #[track_caller]
     pub fn try_acquire(&self) -> bool {
         self.raw.try_acquire()
     }
@@ -327,6 +347,7 @@ impl Semaphore {
     }
 
     /// Like [`Semaphore::try_acquire`], returning a guard on success.
+    #[track_caller]
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
         self.raw.try_acquire().then(|| SemaphoreGuard {
             raw: &self.raw,
@@ -398,6 +419,7 @@ impl BoundedSemaphore {
 
     /// Takes one unit if there is one, without blocking.
     #[inline]
+    #[track_caller]
     pub fn try_acquire(&self) -> bool {
         self.raw.try_acquire()
     }
@@ -456,6 +478,7 @@ impl BoundedSemaphore {
     }
 
     /// Like [`BoundedSemaphore::try_acquire`], returning a guard on success.
+    #[track_caller]
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
         self.raw.try_acquire().then(|| SemaphoreGuard {
             raw: &self.raw,

@@ -60,6 +60,7 @@ use std::panic::Location;
 use std::time::Duration;
 
 use crate::error::Result;
+use crate::observe;
 use crate::park::{self, WaitOn};
 use crate::time::Deadline;
 
@@ -128,18 +129,15 @@ impl Lock {
     #[inline]
     #[track_caller]
     pub fn acquire(&self) -> bool {
-        crate::sim::point();
-        self.raw.try_acquire()
-            || self
-                .raw
-                .acquire_slow(Deadline::NEVER, self.wait_on(Location::caller()))
+        self.acquire_raw(Location::caller())
     }
 
     /// Acquires the lock if it is free, without blocking
     /// (Python's `acquire(False)` or `acquire(0)`).
     #[inline]
+    #[track_caller]
     pub fn try_acquire(&self) -> bool {
-        self.try_acquire_raw()
+        self.try_acquire_raw(Location::caller())
     }
 
     /// Waits up to `timeout` (scaled by `SYNC_KIT_TIME_SCALE`) for the lock
@@ -156,15 +154,7 @@ impl Lock {
     #[inline]
     #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        crate::sim::point();
-        if self.raw.try_acquire() {
-            return true;
-        }
-        let deadline = Deadline::after(Some(timeout));
-        !deadline.expired()
-            && self
-                .raw
-                .acquire_slow(deadline, self.wait_on(Location::caller()))
+        self.acquire_timeout_raw(timeout, Location::caller())
     }
 
     /// Releases the lock (Python's `release()`). Any thread may release it.
@@ -219,29 +209,51 @@ impl<T> Lock<T> {
     #[inline]
     fn acquire_raw(&self, site: &'static Location<'static>) -> bool {
         crate::sim::point();
-        self.raw.try_acquire() || self.raw.acquire_slow(Deadline::NEVER, self.wait_on(site))
+        let _ =
+            self.raw.try_acquire() || self.raw.acquire_slow(Deadline::NEVER, self.wait_on(site));
+        self.observe_acquired(site);
+        true
     }
 
     #[inline]
-    fn try_acquire_raw(&self) -> bool {
+    fn try_acquire_raw(&self, site: &'static Location<'static>) -> bool {
         crate::sim::point();
-        self.raw.try_acquire()
+        let acquired = self.raw.try_acquire();
+        if acquired {
+            self.observe_acquired(site);
+        }
+        acquired
     }
 
     #[inline]
     fn acquire_timeout_raw(&self, timeout: Duration, site: &'static Location<'static>) -> bool {
         crate::sim::point();
-        if self.raw.try_acquire() {
-            return true;
+        let acquired = self.raw.try_acquire() || {
+            let deadline = Deadline::after(Some(timeout));
+            !deadline.expired() && self.raw.acquire_slow(deadline, self.wait_on(site))
+        };
+        if acquired {
+            self.observe_acquired(site);
         }
-        let deadline = Deadline::after(Some(timeout));
-        !deadline.expired() && self.raw.acquire_slow(deadline, self.wait_on(site))
+        acquired
     }
 
     #[inline]
     fn release_raw(&self) -> Result<()> {
         crate::sim::point();
+        if self.raw.locked() {
+            observe::released(|| self.object());
+        }
         self.raw.release()
+    }
+
+    #[inline]
+    fn observe_acquired(&self, site: &'static Location<'static>) {
+        observe::acquired(|| self.object(), site);
+    }
+
+    fn object(&self) -> observe::Object {
+        observe::Object::new("Lock", park::key_of(&self.raw), self.created)
     }
 
     /// Whether the lock is held by some thread (Python's `locked()`).
@@ -270,8 +282,10 @@ impl<T> Lock<T> {
 
     /// Acquires the lock if it is free and returns its guard, without blocking.
     #[inline]
+    #[track_caller]
     pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
-        self.try_acquire_raw().then(|| LockGuard::new(self))
+        self.try_acquire_raw(Location::caller())
+            .then(|| LockGuard::new(self))
     }
 
     /// Waits up to `timeout` for the lock and returns its guard, or `None` on

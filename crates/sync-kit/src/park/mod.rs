@@ -119,6 +119,7 @@ pub(crate) fn park(
         queue.push(key, parker.clone(), seat.clone());
     }
     before_sleep();
+    crate::observe::wait_begin(&on);
     let woken = match &seat {
         Some(seat) => seat.block(&parker, deadline),
         None => parker.sleep(deadline),
@@ -138,6 +139,7 @@ pub(crate) fn park(
         }
     };
     parker.finish();
+    crate::observe::wait_end(&on, outcome, parker.flow());
     outcome
 }
 

@@ -13,6 +13,8 @@ pub(crate) struct Parker {
     /// Set (under the queue lock) by the unpark that picked this thread.
     granted: AtomicBool,
     token: AtomicUsize,
+    /// The trace's flow id of the wake-up that granted this thread (0: none).
+    flow: std::sync::atomic::AtomicU64,
     /// What the thread waits on while parked, for reports.
     waiting: std::sync::Mutex<Option<WaitOn>>,
     #[cfg(not(loom))]
@@ -35,6 +37,7 @@ impl Parker {
         Parker {
             granted: AtomicBool::new(false),
             token: AtomicUsize::new(0),
+            flow: std::sync::atomic::AtomicU64::new(0),
             waiting: std::sync::Mutex::new(None),
             #[cfg(not(loom))]
             thread: std::thread::current(),
@@ -59,12 +62,18 @@ impl Parker {
     /// Called with the queue locked by the unpark that dequeued this thread.
     pub(super) fn grant(&self, token: usize) {
         self.token.store(token, Ordering::Relaxed);
+        self.flow.store(crate::observe::wake(), Ordering::Relaxed);
         self.granted.store(true, Ordering::Release);
     }
 
     /// Whether an unpark picked this thread since it was queued.
     pub(crate) fn is_granted(&self) -> bool {
         self.granted.load(Ordering::Acquire)
+    }
+
+    /// The trace flow id of the wake-up that granted this thread.
+    pub(super) fn flow(&self) -> u64 {
+        self.flow.swap(0, Ordering::Relaxed)
     }
 
     pub(super) fn token(&self) -> usize {

@@ -283,6 +283,7 @@ pub fn run<T>(config: Config, body: impl FnOnce() -> T) -> Run<T> {
         "sim::run cannot nest inside a simulated run"
     );
     let world = Arc::new(World::new(config, &crate::current_thread().name(), false));
+    crate::observe::enable(crate::observe::HOLDERS | crate::observe::LOCKDEP);
     ENABLED.store(true, Ordering::SeqCst);
     SEAT.with(|slot| {
         *slot.borrow_mut() = Some(Seat {

@@ -45,6 +45,7 @@ pub(crate) fn init_from_env() -> Result<()> {
         return Ok(());
     }
     let world = Arc::new(World::new(config, "MainThread", true));
+    crate::observe::enable(crate::observe::HOLDERS | crate::observe::LOCKDEP);
     let _ = PROCESS_WORLD.set(Arc::clone(&world));
     ENABLED.store(true, Ordering::SeqCst);
     SEAT.with(|slot| {
@@ -111,6 +112,7 @@ fn write_report(world: &World, outcome: &str) {
 pub(super) fn exit_deadlocked(world: &World, report: &str) -> ! {
     let _ = std::io::stdout().flush();
     eprintln!("{report}");
+    crate::observe::finish();
     write_report(world, "deadlock");
     std::process::exit(DEADLOCK_EXIT_CODE);
 }

@@ -421,6 +421,7 @@ impl Thread {
     ) -> MutexGuard<'_, Status> {
         let key = park::key_of(&self.inner.status);
         let on = WaitOn::new(kind, key, None, site);
+        crate::observe::name_object(key, || self.name());
         let mut status = lock(&self.inner.status);
         while !done(&status) && !deadline.expired() {
             status.waiters += 1;
@@ -464,6 +465,7 @@ impl Thread {
             status.native_id = Some(native);
             self.notify_status(status);
         }
+        crate::observe::thread_begin();
         // The starter may go on now, or the new thread first: a choice.
         crate::sim::point();
         let body = lock(&self.inner.body).take();
@@ -473,6 +475,7 @@ impl Thread {
             // even if dropping it panics too.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(body)));
             // A panic was already reported by the hook; the thread just ends.
+            crate::observe::thread_end(outcome.is_err());
             drop(outcome);
         }
         // The exit's scheduling point comes before the thread counts as
@@ -542,6 +545,11 @@ impl Thread {
             status.state == State::Stopped
         }));
         Ok(())
+    }
+
+    /// The thread's lane in a trace: its start order, 0 for the main thread.
+    pub(crate) fn trace_id(&self) -> u64 {
+        self.inner.seq.load(Ordering::Relaxed)
     }
 
     fn is_main(&self) -> bool {

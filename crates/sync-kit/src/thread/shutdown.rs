@@ -39,8 +39,10 @@ where
     crate::time::init()?;
     current_thread();
     crate::sim::init_from_env()?;
+    crate::observe::init_from_env();
     let outcome = catch_unwind(AssertUnwindSafe(body));
     shutdown();
+    crate::observe::finish();
     crate::sim::end_process();
     match outcome {
         Ok(result) => result,

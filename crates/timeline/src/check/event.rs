@@ -15,7 +15,7 @@ pub(crate) const KINDS: [&str; 7] = [
     "Barrier",
 ];
 const STATES: [&str; 4] = ["waiting", "sleeping", "join", "starting"];
-const OUTCOMES: [&str; 4] = ["acquired", "notified", "timeout", "woken"];
+const OUTCOMES: [&str; 5] = ["acquired", "notified", "slept", "timeout", "woken"];
 /// Instant categories and the names each allows (`None`: any name).
 const INSTANTS: [(&str, Option<&[&str]>); 6] = [
     ("log", None),
