@@ -321,17 +321,17 @@ impl ThreadPoolExecutor {
             self.shared.shutdown.store(true, Ordering::Release);
             if cancel_futures {
                 while let Ok(message) = self.shared.work.get_nowait() {
-                    if let Some(work) = message {
-                        work.cancel();
-                        cancelled.push(work);
-                    }
+                    cancelled.extend(message);
                 }
             }
             self.shared.work.put(None);
             self.shared.threads(&held).clone()
         };
-        // The tasks' closures are dropped here, outside the lock.
-        drop(cancelled);
+        // Outside the lock: a done-callback may call back into the executor,
+        // and the tasks' closures are dropped here.
+        for work in cancelled {
+            work.cancel();
+        }
         if wait {
             for thread in threads {
                 thread.join()?;
