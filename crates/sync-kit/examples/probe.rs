@@ -1,6 +1,7 @@
 //! A small program for sync-kit's process-level tests: each scenario exercises
 //! what only a whole process can show (exit waiting for threads, panic reports,
-//! logging to stderr, the time scale).
+//! logging to stderr, the time scale, thread-local values dropped as threads
+//! and the process end).
 //!
 //! ```text
 //! cargo run -p sync-kit --example probe -- exit_waits
@@ -8,9 +9,9 @@
 
 use std::time::{Duration, Instant};
 
-use sync_kit::Thread;
 use sync_kit::logging::{LevelFilter, basic_config};
 use sync_kit::time::sleep;
+use sync_kit::{Local, Thread};
 
 fn exit_waits() -> sync_kit::Result<()> {
     let worker = Thread::builder().name("non-daemon").target(|| {
@@ -101,8 +102,84 @@ fn timed_sleep() -> sync_kit::Result<()> {
     Ok(())
 }
 
+/// A thread-local value whose destructor asks which thread it is on and logs,
+/// as a Python `__del__` that logs would.
+struct Reporter(&'static str);
+
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        println!("{}: dropping", self.0);
+        let name = sync_kit::current_thread().name();
+        println!("{}: dropped in {name}", self.0);
+        log::info!("{} logged from its destructor", self.0);
+    }
+}
+
+static REPORTERS: std::sync::LazyLock<Local<Reporter>> = std::sync::LazyLock::new(Local::new);
+
+fn log_thread_names() -> sync_kit::Result<()> {
+    basic_config(LevelFilter::Info, "(%(threadName)s) %(message)s")
+}
+
+/// Without `sync_kit::main`: the main thread's value is dropped by thread-local
+/// teardown at process exit, after the thread touched sync-kit for the first
+/// time only once the value was stored.
+fn local_drop_at_exit() -> sync_kit::Result<()> {
+    log_thread_names()?;
+    REPORTERS.set(Reporter("main value"));
+    let _ = sync_kit::current_thread();
+    log::info!("main returns");
+    Ok(())
+}
+
+fn local_drop_in_threads() -> sync_kit::Result<()> {
+    log_thread_names()?;
+    let worker = Thread::builder().name("worker").target(|| {
+        REPORTERS.set(Reporter("worker value"));
+        log::info!("worker ends");
+    });
+    worker.start()?;
+    worker.join()?;
+    // A thread sync-kit did not start, known to sync-kit before its value.
+    std::thread::spawn(|| {
+        log::info!("std thread starts");
+        REPORTERS.set(Reporter("std value"));
+    })
+    .join()
+    .expect("std thread");
+    // The same thread order reversed: the value first, sync-kit afterwards.
+    std::thread::spawn(|| {
+        REPORTERS.set(Reporter("late value"));
+        log::info!("late thread starts");
+    })
+    .join()
+    .expect("late std thread");
+    // Value first, then an explicit `current_thread()`: the destructor cannot
+    // learn its thread at teardown (a documented limit) but must not abort.
+    std::thread::spawn(|| {
+        REPORTERS.set(Reporter("explicit value"));
+        let _ = sync_kit::current_thread();
+    })
+    .join()
+    .expect("explicit std thread");
+    println!("main done");
+    Ok(())
+}
+
+/// Messages with control characters, escape sequences and invisible
+/// characters, as CPython writes them with `%(message)s` and `%(message)r`.
+fn log_raw() -> sync_kit::Result<()> {
+    basic_config(LevelFilter::Debug, "%(levelno).3d|%(message)s|%(message)r")?;
+    log::debug!("bell\x07 \x1b[31mred\x1b[0m zw\u{200b} cr\r tab\t");
+    log::warn!("it's");
+    Ok(())
+}
+
 fn main() -> sync_kit::Result<()> {
     let scenario = std::env::args().nth(1).unwrap_or_default();
+    if scenario == "local_drop_at_exit" {
+        return local_drop_at_exit();
+    }
     sync_kit::main(|| match scenario.as_str() {
         "exit_waits" => exit_waits(),
         "thread_from_thread" => thread_from_thread(),
@@ -111,6 +188,8 @@ fn main() -> sync_kit::Result<()> {
         "log_lines" => log_lines(),
         "timed_sleep" => timed_sleep(),
         "timer_at_exit" => timer_at_exit(),
+        "local_drop_in_threads" => local_drop_in_threads(),
+        "log_raw" => log_raw(),
         other => {
             eprintln!("unknown scenario {other:?}");
             std::process::exit(64);

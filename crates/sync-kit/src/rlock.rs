@@ -28,7 +28,9 @@
 //!   Tokens are never reused, so a lock still held by a thread that has exited
 //!   stays held (as in CPython), and no later thread can mistake itself for its
 //!   owner.
-//! - **Waiters sleep** (the lock underneath is a [`Lock`]); no fairness is promised.
+//! - **Waiters** spin briefly, then park in the blocking layer (the lock
+//!   underneath is the same state machine as [`crate::Lock`]'s); no fairness is
+//!   promised.
 //! - **Timeouts** never end early; a zero timeout is a single try.
 //! - **No poisoning**: an [`RLockGuard`] dropped during a panic releases its level.
 //! - **Memory ordering**: the final release happens-before the next owner's

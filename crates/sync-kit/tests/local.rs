@@ -204,3 +204,179 @@ fn plain_std_threads_drop_their_values_at_exit() {
     .unwrap();
     assert!(weak.upgrade().is_none());
 }
+
+// --- Re-entrant use: user code that touches the same Local ----------------
+//
+// Each case would deadlock if sync-kit ran user code (a `with` closure, an
+// init function, `Clone`, `Drop`) while holding the object's lock; each runs
+// on its own thread so a regression fails the test instead of hanging it.
+
+/// Runs `f` on a sync-kit thread and fails if it does not finish in 30 s.
+fn finishes(f: impl FnOnce() + Send + 'static) {
+    let (tx, rx) = mpsc::channel();
+    let t = Thread::new(move || {
+        f();
+        tx.send(()).unwrap();
+    });
+    t.start().unwrap();
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("finished (a deadlock or a panic otherwise)");
+    t.join().unwrap();
+}
+
+#[test]
+fn with_closure_may_read_the_same_local() {
+    finishes(|| {
+        let local = Local::with_init(|_| 5u32);
+        let seen_inside = local.with(|value| {
+            *value.unwrap() += 1;
+            // The value is lent to the closure: the object reads as empty.
+            (local.get(), local.with(|nested| nested.is_some()))
+        });
+        assert_eq!(seen_inside, (None, false));
+        assert_eq!(local.get(), Some(6), "the lent value, changed, is put back");
+    });
+}
+
+#[test]
+fn a_write_inside_with_is_the_newer_one_and_wins() {
+    finishes(|| {
+        let local: Local<String> = Local::new();
+        local.with(|value| {
+            assert!(value.is_none());
+            assert_eq!(local.set("set inside".into()), None);
+            assert_eq!(local.get().as_deref(), Some("set inside"));
+        });
+        assert_eq!(local.get().as_deref(), Some("set inside"));
+
+        local.with(|value| {
+            value.unwrap().push_str(", changed by the closure");
+            local.set("newer".into());
+        });
+        assert_eq!(local.get().as_deref(), Some("newer"));
+
+        local.with(|_| local.take());
+        assert_eq!(local.get(), None, "a take inside is a write too");
+    });
+}
+
+#[test]
+fn nested_with_sees_what_was_written_inside_the_outer_one() {
+    finishes(|| {
+        let local = Local::with_init(|_| 1u32);
+        local.with(|outer| {
+            assert_eq!(outer.copied(), Some(1));
+            local.set(10);
+            local.with(|inner| *inner.unwrap() += 1);
+            assert_eq!(local.get(), Some(11));
+        });
+        assert_eq!(local.get(), Some(11));
+    });
+}
+
+#[test]
+fn a_panic_in_the_closure_puts_the_value_back() {
+    finishes(|| {
+        let local = Local::with_init(|_| 3u32);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            local.with(|value| {
+                *value.unwrap() = 4;
+                panic!("closure failed");
+            })
+        }));
+        assert!(outcome.is_err());
+        assert_eq!(local.get(), Some(4));
+        assert_eq!(local.with(|v| v.copied()), Some(4), "usable afterwards");
+    });
+}
+
+/// A value whose `Clone` and `Drop` read the `Local` that holds it.
+struct Reentrant {
+    home: Arc<Local<Reentrant>>,
+    seen: Arc<AtomicUsize>,
+}
+
+impl Clone for Reentrant {
+    fn clone(&self) -> Self {
+        let _ = self.home.with(|v| v.is_some());
+        self.seen.fetch_add(1, Ordering::SeqCst);
+        Reentrant {
+            home: Arc::clone(&self.home),
+            seen: Arc::clone(&self.seen),
+        }
+    }
+}
+
+impl Drop for Reentrant {
+    fn drop(&mut self) {
+        let _ = self.home.with(|v| v.is_some());
+        self.seen.fetch_add(100, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn clone_and_drop_may_touch_the_local_that_holds_the_value() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&seen);
+    finishes(move || {
+        let home: Arc<Local<Reentrant>> = Arc::new(Local::new());
+        let make = || Reentrant {
+            home: Arc::clone(&home),
+            seen: Arc::clone(&counter),
+        };
+        home.set(make());
+        let copy = home.get().expect("a value"); // Clone runs: +1
+        drop(copy); // +100
+        drop(home.set(make())); // the replaced value drops: +100
+        drop(home.take()); // +100
+        home.set(make()); // dropped when the thread ends: +100
+    });
+    assert_eq!(seen.load(Ordering::SeqCst), 401);
+}
+
+#[test]
+fn values_stored_by_destructors_at_thread_end_are_dropped_before_join() {
+    // A value's destructor stores a value in another Local: that one is dropped
+    // too before `join` returns.
+    struct Chain(Arc<Local<Chain>>, Arc<AtomicUsize>, u32);
+    impl Drop for Chain {
+        fn drop(&mut self) {
+            self.1.fetch_add(1, Ordering::SeqCst);
+            if self.2 > 0 {
+                self.0
+                    .set(Chain(Arc::clone(&self.0), Arc::clone(&self.1), self.2 - 1));
+            }
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (d, local) = (Arc::clone(&drops), Arc::new(Local::new()));
+    let l = Arc::clone(&local);
+    let t = Thread::new(move || {
+        l.set(Chain(Arc::clone(&l), d, 3));
+    });
+    t.start().unwrap();
+    t.join().unwrap();
+    assert_eq!(drops.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn a_panicking_destructor_does_not_stop_the_thread_from_finishing() {
+    struct Bomb(Arc<AtomicUsize>);
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            panic!("destructor failed");
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (first, second) = (Arc::new(Local::new()), Arc::new(Local::new()));
+    let (a, b, d) = (Arc::clone(&first), Arc::clone(&second), Arc::clone(&drops));
+    let t = Thread::builder().name("bomb").target(move || {
+        a.set(Bomb(Arc::clone(&d)));
+        b.set(Bomb(d));
+    });
+    t.start().unwrap();
+    t.join().unwrap();
+    assert!(!t.is_alive());
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "both destructors ran");
+}

@@ -26,12 +26,13 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use lock_helpers::{
-    Bunch, Shared, assert_timeout, run_threads, timed, wait_threads_blocked, wait_until,
+    Bunch, Shared, assert_timeout, real, run_threads, timed, wait_threads_blocked, wait_until,
 };
 use sync_kit::{
     Barrier, BoundedSemaphore, Condition, ErrorKind, Event, Lock, RLock, Result, Semaphore,
 };
 
+/// Pass through [`real`]: "longer than any test runs", at any time scale.
 const LONG_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The lock API shared by `Lock`, `RLock` and `Condition`, for the generic bodies.
@@ -553,7 +554,7 @@ fn event_test_set_and_clear() {
     let event = Arc::new(Event::new());
     let results = Shared::new();
     let (e, r) = (Arc::clone(&event), results.clone());
-    let bunch = Bunch::new(N, move || r.push(e.wait_timeout(LONG_TIMEOUT)));
+    let bunch = Bunch::new(N, move || r.push(e.wait_timeout(real(LONG_TIMEOUT))));
     wait_threads_blocked(N);
     event.set();
     event.clear();
@@ -1108,6 +1109,8 @@ fn threading_test_bounded_semaphore_limit() {
 // aborts the barrier, done here by `BarrierTest::drop`.
 
 const N: usize = 5;
+/// In real time (through [`real`]): the barrier tests race it against real
+/// sleeps and thread start-up, whatever the time scale.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 
 struct BarrierTest {
@@ -1117,7 +1120,7 @@ struct BarrierTest {
 impl BarrierTest {
     fn new() -> Self {
         BarrierTest {
-            barrier: Arc::new(Barrier::new(N).unwrap().with_timeout(DEFAULT_TIMEOUT)),
+            barrier: Arc::new(Barrier::new(N).unwrap().with_timeout(real(DEFAULT_TIMEOUT))),
         }
     }
 }
@@ -1304,7 +1307,7 @@ fn barrier_test_timeout() {
         }
         // Shorter than the default timeout: the prompt four break the barrier,
         // and the late one finds it broken.
-        assert!(is_broken(b.wait_timeout(DEFAULT_TIMEOUT / 4)));
+        assert!(is_broken(b.wait_timeout(real(DEFAULT_TIMEOUT / 4))));
     });
 }
 
@@ -1338,7 +1341,7 @@ fn barrier_test_repr() {
     );
     let b = Arc::clone(&barrier);
     let bunch = Bunch::new(2, move || {
-        b.wait_timeout(LONG_TIMEOUT).unwrap();
+        b.wait_timeout(real(LONG_TIMEOUT)).unwrap();
     });
     wait_until(|| barrier.n_waiting() >= 2);
     assert!(format!("{barrier:?}").ends_with(": waiters=2/3>"));

@@ -1,6 +1,8 @@
 //! What only a whole process shows: exit waits for non-daemon threads but not
 //! daemon ones, a panicking thread is reported and does not hang shutdown,
-//! logging writes whole lines, and `SYNC_KIT_TIME_SCALE` scales sleeps. Each test
+//! logging writes whole lines byte for byte and follows `RUST_LOG`, thread-local
+//! values whose destructors use sync-kit are dropped at thread and process end
+//! without aborting, and `SYNC_KIT_TIME_SCALE` scales sleeps. Each test
 //! runs the `probe` example (built by `cargo test` with the other targets) as a
 //! child process and reads its output.
 
@@ -152,5 +154,79 @@ fn bad_time_scale_is_a_clear_error() {
         let err = stderr(&output);
         assert!(err.contains("SYNC_KIT_TIME_SCALE"), "{err}");
         assert!(err.contains(bad), "{err}");
+    }
+}
+
+#[test]
+fn log_messages_are_written_byte_for_byte_as_cpython_writes_them() {
+    let (output, _) = run("log_raw", &[]);
+    assert!(output.status.success(), "{output:?}");
+    // CPython 3.11, same format and messages: control characters and escape
+    // sequences as they are with %s, Python's repr() with %r.
+    let expected = concat!(
+        "010|bell\x07 \x1b[31mred\x1b[0m zw\u{200b} cr\r tab\t|",
+        r"'bell\x07 \x1b[31mred\x1b[0m zw\u200b cr\r tab\t'",
+        "\n",
+        "030|it's|\"it's\"\n",
+    );
+    assert_eq!(stderr(&output), expected);
+}
+
+#[test]
+fn rust_log_replaces_the_configured_level_as_env_logger_does() {
+    let count = |rust_log: &str| {
+        let (output, _) = run("log_lines", &[("RUST_LOG", rust_log)]);
+        assert!(output.status.success(), "{output:?}");
+        stderr(&output)
+    };
+    // The probe configures Debug; these values replace it.
+    assert_eq!(count("warn"), "[WARNING] (MainThread) main waits\n");
+    assert_eq!(count("probe=info").lines().count(), 4 * 200 + 1);
+    assert_eq!(count("   ").lines().count(), 4 * 400 + 1, "blank: as unset");
+    // A word that is not a level names a module: nothing of the probe shows.
+    assert_eq!(count("bogus"), "");
+    // An unparsable directive is reported and dropped; none left: errors only.
+    assert_eq!(
+        count("probe=loud"),
+        "warning: invalid logging spec 'loud', ignoring it\n"
+    );
+}
+
+#[test]
+fn local_values_dropped_at_process_exit_can_use_sync_kit() {
+    // The failure mode is an abort ("thread local panicked on drop").
+    let (output, _) = run("local_drop_at_exit", &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        "main value: dropping\nmain value: dropped in MainThread\n"
+    );
+    assert_eq!(
+        stderr(&output),
+        "(MainThread) main returns\n(MainThread) main value logged from its destructor\n"
+    );
+}
+
+#[test]
+fn local_values_dropped_as_threads_end_can_use_sync_kit() {
+    let (output, _) = run("local_drop_in_threads", &[]);
+    assert!(output.status.success(), "no abort: {output:?}");
+    let out = stdout(&output);
+    for line in [
+        "worker value: dropped in worker",
+        "std value: dropped in Dummy-1",
+        "late value: dropped in Dummy-2",
+        "explicit value: dropping",
+    ] {
+        assert!(out.contains(&format!("{line}\n")), "{line:?} in {out}");
+    }
+    assert!(out.ends_with("main done\n"), "{out}");
+    let err = stderr(&output);
+    for line in [
+        "(worker) worker value logged from its destructor",
+        "(Dummy-1) std value logged from its destructor",
+        "(Dummy-2) late value logged from its destructor",
+    ] {
+        assert!(err.contains(&format!("{line}\n")), "{line:?} in {err}");
     }
 }

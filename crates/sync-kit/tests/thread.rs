@@ -8,6 +8,8 @@
 //! custom-excepthook cases (sync-kit reports panics with one fixed hook).
 //! Process exit is covered by `tests/process.rs`.
 
+mod lock_helpers;
+
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex, mpsc};
@@ -199,9 +201,11 @@ fn test_join_with_timeout() {
         t.is_alive(),
         "join_timeout returned but the thread must still run"
     );
-    // Never early; generous upper bound for a loaded machine.
-    assert!(elapsed >= Duration::from_millis(100), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // Never early (the timeout is scaled like every sync-kit timeout);
+    // generous upper bound for a loaded machine.
+    let timeout = sync_kit::time::scaled(Duration::from_millis(100));
+    assert!(elapsed >= timeout, "{elapsed:?} for {timeout:?}");
+    assert!(elapsed < timeout + Duration::from_secs(5), "{elapsed:?}");
     drop(held);
     t.join().unwrap();
     assert!(!t.is_alive());
@@ -443,7 +447,9 @@ fn local_values_are_dropped_before_join_returns() {
         l.set(Flag(d));
     });
     t.start().unwrap();
-    t.join_timeout(Duration::from_secs(30)).unwrap();
+    // 30 s of real time, whatever the time scale: only a hang runs out.
+    t.join_timeout(lock_helpers::real(Duration::from_secs(30)))
+        .unwrap();
     assert!(!t.is_alive());
     assert_eq!(drops.load(Ordering::SeqCst), 1);
 }

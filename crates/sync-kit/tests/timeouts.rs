@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use lock_helpers::{assert_timeout, timed, wait_until};
+use lock_helpers::{assert_timeout, real, timed, wait_until};
 use sync_kit::{Barrier, BoundedSemaphore, Condition, ErrorKind, Event, Lock, RLock, Semaphore};
 
 const TIMEOUT: Duration = Duration::from_millis(100);
@@ -174,7 +174,7 @@ fn semaphore_release_n_wakes_exactly_the_waiters() {
     let waiters: Vec<_> = (0..3)
         .map(|_| {
             let s = Arc::clone(&sem);
-            thread::spawn(move || s.acquire_timeout(Duration::from_secs(30)))
+            thread::spawn(move || s.acquire_timeout(real(Duration::from_secs(30))))
         })
         .collect();
     thread::sleep(Duration::from_millis(30));

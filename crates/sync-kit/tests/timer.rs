@@ -4,6 +4,8 @@
 //! so the case is ruled out by construction: the nearest check here is that two
 //! timers built alike each call their own function exactly once.
 
+mod lock_helpers;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -26,11 +28,10 @@ fn fires_once_after_the_interval() {
     t.join().unwrap();
     let elapsed = start.elapsed();
     assert_eq!(calls.load(Ordering::SeqCst), 1);
-    assert!(
-        elapsed >= Duration::from_millis(200),
-        "never early: {elapsed:?}"
-    );
-    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    // The interval is scaled like every sync-kit timeout.
+    let interval = sync_kit::time::scaled(Duration::from_millis(200));
+    assert!(elapsed >= interval, "never early: {elapsed:?}");
+    assert!(elapsed < interval + Duration::from_secs(2), "{elapsed:?}");
     assert!(t.finished().is_set());
 }
 
@@ -49,7 +50,11 @@ fn test_init_immutable_default_args() {
 #[test]
 fn cancel_during_the_wait_prevents_the_call_and_ends_the_thread() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let t = Timer::new(Duration::from_secs(30), counting(&calls));
+    // 30 s of real time whatever the scale, so the cancel lands in the wait.
+    let t = Timer::new(
+        lock_helpers::real(Duration::from_secs(30)),
+        counting(&calls),
+    );
     t.start().unwrap();
     std::thread::sleep(Duration::from_millis(50));
     let start = Instant::now();

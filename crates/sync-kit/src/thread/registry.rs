@@ -161,11 +161,14 @@ pub fn current_thread() -> Thread {
         dummy
     };
     thread.inner.ident.store(get_ident(), Ordering::Relaxed);
-    CURRENT.with(|slot| {
+    let _ = CURRENT.try_with(|slot| {
         let _ = slot.set(Slot {
             thread: thread.clone(),
         });
     });
+    // Thread-local values stored from now on are dropped while this object
+    // still exists, so their destructors can name the thread.
+    crate::local::thread_known();
     thread
 }
 
