@@ -68,11 +68,15 @@ pub use wait::{
 
 use crate::time::Deadline;
 
-/// The time left before `deadline`, divided by the time scale, for a primitive
-/// whose `*_timeout` method scales its argument again. `None`: no deadline.
+/// The time left before `deadline`, unscaled, for a primitive whose
+/// `*_timeout` method scales its argument again: the inverse of
+/// [`crate::time::scaled`] (which the simulator makes the identity). `None`: no
+/// deadline.
 fn unscaled_remaining(deadline: &Deadline) -> Option<Duration> {
+    // Measured on a long span so that tiny scales keep their precision.
+    let span = 1_000_000.0;
+    let factor = crate::time::scaled(Duration::from_secs_f64(span)).as_secs_f64() / span;
     deadline.remaining().map(|left| {
-        Duration::try_from_secs_f64(left.as_secs_f64() / crate::time::scale())
-            .unwrap_or(Duration::MAX)
+        Duration::try_from_secs_f64(left.as_secs_f64() / factor).unwrap_or(Duration::MAX)
     })
 }
