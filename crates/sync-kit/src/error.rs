@@ -40,6 +40,21 @@ pub enum ErrorKind {
     LoggerInstalled,
     /// An environment variable sync-kit reads holds a value it cannot use.
     Environment,
+    /// A non-blocking or timed `get` found the queue empty (`queue.Empty`).
+    Empty,
+    /// A non-blocking or timed `put` found the queue full (`queue.Full`).
+    Full,
+    /// A queue was shut down (`queue.ShutDown`, Python 3.13).
+    ShutDown,
+    /// A future was cancelled (`concurrent.futures.CancelledError`).
+    Cancelled,
+    /// A future's result, `as_completed` or `map` ran out of time (`TimeoutError`).
+    Timeout,
+    /// The task behind a future panicked (the exception a Python task raised);
+    /// the message is the panic's.
+    Panicked,
+    /// `submit` on an executor that was shut down (`RuntimeError`).
+    ExecutorShutdown,
 }
 
 /// A sync-kit error: a [`kind`](Error::kind) and a message.
@@ -119,6 +134,13 @@ impl Error {
             ErrorKind::TooManyReleases,
             "Semaphore released too many times",
         )
+    }
+
+    /// An error of `kind` with an empty message, as CPython's `queue.Empty`,
+    /// `queue.Full`, `queue.ShutDown`, `CancelledError` and a future's
+    /// `TimeoutError` have.
+    pub fn bare(kind: ErrorKind) -> Self {
+        Self::new(kind, "")
     }
 
     /// A broken barrier; CPython's `BrokenBarrierError` has an empty message.

@@ -41,6 +41,8 @@
 //! | `Barrier`, `BrokenBarrierError` | [`Barrier`], [`ErrorKind::BrokenBarrier`] |
 //! | `threading.local` | [`local`] |
 //! | `logging.basicConfig(format=...)` | [`logging`] |
+//! | `queue.Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue` | [`queue`] |
+//! | `concurrent.futures.ThreadPoolExecutor`, `Future`, `wait`, `as_completed` | [`futures`] |
 //! | `time.sleep`, every timeout | [`time`] (scaled by `SYNC_KIT_TIME_SCALE`) |
 //! | `RuntimeError`, `ValueError`, `BrokenBarrierError` | [`Error`], [`ErrorKind`] |
 //!
@@ -53,12 +55,14 @@ pub mod barrier;
 pub mod condition;
 pub mod error;
 pub mod event;
+pub mod futures;
 pub mod local;
 pub mod lock;
 pub mod logging;
 mod observe;
 pub use observe::trace;
 mod park;
+pub mod queue;
 pub mod random;
 pub mod rlock;
 pub mod semaphore;
@@ -73,8 +77,10 @@ pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard, ConditionLock, Truthy};
 pub use error::{Error, ErrorKind, Result};
 pub use event::Event;
+pub use futures::{Future, ThreadPoolExecutor};
 pub use local::Local;
 pub use lock::{Lock, LockGuard};
+pub use queue::{LifoQueue, PriorityQueue, Queue, SimpleQueue};
 pub use rlock::{RLock, RLockGuard, RLockState};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};
 pub use thread::{Thread, current_thread, enumerate, main, main_thread};
