@@ -44,6 +44,10 @@
 //! | `queue.Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue` | [`queue`] |
 //! | `concurrent.futures.ThreadPoolExecutor`, `Future`, `wait`, `as_completed` | [`futures`] |
 //! | `time.sleep`, every timeout | [`time`] (scaled by `SYNC_KIT_TIME_SCALE`) |
+//! | `random.random`, `random.randint` | [`random`] (seeded by the simulation seed) |
+//! | a controlled, replayable run on virtual time | [`sim`] (`SYNC_KIT_SIM`) |
+//! | `faulthandler.dump_traceback` | [`thread::dump`] |
+//! | a timeline of the run (Perfetto, SVG) | [`trace`] (`SYNC_KIT_TRACE`) |
 //! | `RuntimeError`, `ValueError`, `BrokenBarrierError` | [`Error`], [`ErrorKind`] |
 //!
 //! There is no lock poisoning anywhere: a panicking thread releases what its
