@@ -19,7 +19,10 @@ fn main() -> anyhow::Result<()> {
         }
         let per_pair = start.elapsed().as_nanos() as f64 / f64::from(PAIRS);
         let tracing = std::env::var_os(sync_kit::trace::TRACE_VAR).is_some();
-        println!("{per_pair:.1} ns per acquire+release (tracing {})", if tracing { "on" } else { "off" });
+        println!(
+            "{per_pair:.1} ns per acquire+release (tracing {})",
+            if tracing { "on" } else { "off" }
+        );
         Ok::<(), anyhow::Error>(())
     })
 }
