@@ -31,8 +31,12 @@
 //! - Token mode compares multisets of tokens: it cannot see order.
 //! - `%sync` is checked on the pairing of threads found by the matching; when a
 //!   key pattern admits several threads, other pairings are not tried for it.
-//! - Key columns are checked as left-aligned (`%-10s`); `%times` counts go up to
-//!   100,000.
+//! - Key columns are checked as left-aligned (`%-10s`), one width per file;
+//!   `%times` counts go up to 100,000.
+//! - A capture or label takes the value its regex's greedy match gives within
+//!   the line's one regex (leftmost-first, as the `regex` crate matches), so
+//!   `[[A:\w+]]_[[B:\w+]]` on `x_y_z` binds `A = x_y`: write a tighter regex
+//!   when two adjacent values could trade characters.
 //!
 //! # File layout
 //!
@@ -53,9 +57,22 @@
 //! ## `%key /REGEX/`: the thread of a line
 //!
 //! Group 1 of the regex is the line's key (its thread name, whitespace trimmed).
-//! The spaces after the key are its column padding (`%(threadName)-10s`): a name of
-//! another length must be padded to the same width (never truncated). Used by
-//! `%interleave` blocks.
+//! Used by `%interleave` blocks. The key column may be padded (`%(threadName)-10s`):
+//! a name shorter than the width is padded with spaces to it, a longer one is
+//! printed whole with no padding. The spaces after a key that the regex can do
+//! without are padding; spaces it requires (`/^(\S+) /` for
+//! `%(threadName)s %(message)s`) are a separator. The width is the one the padded
+//! reference lines show (a key that fills or overflows its column says nothing
+//! about it, and a key written as a pattern neither), or `%width N`; lines that
+//! disagree are a spec error.
+//!
+//! ```
+//! // `%(threadName)-8s`: the reference shows only a name longer than the column.
+//! let spec = "%key /^\\((.*?) *\\)/\n%width 8\n%ident t /Thread-\\d+/\n%%\n(Thread-10) start\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("(Thread-1) start\n").is_match());
+//! assert!(!spec.check("(Thread-1 ) start\n").is_match());
+//! ```
 //!
 //! ```
 //! let spec = "%key /^\\((.*?) *\\)/\n%%\n%interleave\n(a         ) one\n(b         ) two\n(a         ) three\n%end\n";
@@ -143,7 +160,8 @@
 //!
 //! Lines are projected by `%key`; each reference thread is paired with one actual
 //! thread (bipartite matching) whose lines match its lines in order. Lines without
-//! a key form one more ordered stream.
+//! a key form one more ordered stream. A reference thread all of whose lines are
+//! `%optional` (or `%times 0..`) may be absent from the run.
 //!
 //! ```
 //! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: Starting\nm: Starting\nw: Exiting\nm: Exiting\n%end\n";
@@ -157,7 +175,10 @@
 //! Inside an interleave block: the lines of thread FROM written above the `%sync`
 //! come, in the output, before the lines of thread TO written below it (a
 //! happens-before edge such as `join()` or an event being set). Threads are named
-//! by their keys as written; the lines counted above must have fixed counts.
+//! by their keys as written (keys may contain spaces: `%sync Thread-1 (worker) ->
+//! MainThread`); the lines counted above must have fixed counts. A `%sync` that
+//! constrains nothing (no FROM line above it, no TO line below it, FROM = TO) is
+//! a spec error.
 //!
 //! ```
 //! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: working\nm: joining w\nw: done\n%sync w -> m\nm: joined\n%end\n";
@@ -203,7 +224,9 @@
 //! ## `{{REGEX}}` and `[..]`
 //!
 //! `{{REGEX}}` matches a span the regex matches entirely; `[..]` is any text.
-//! Every split of the line is tried, so `a[..]b` matches `abab`.
+//! Every split of the line is tried, so `a[..]b` matches `abab`. A line compiles
+//! to one regex, so matching it is linear in its length however many wildcards
+//! it has.
 //!
 //! ```
 //! let spec = golden::Spec::parse("doc", "%%\nvalue={{\\d+}}\n[..] done\n").unwrap();
@@ -214,7 +237,9 @@
 //! ## `[[NAME:TYPE]]` ... `[[NAME]]`: captures that must repeat
 //!
 //! TYPE is `int`, `hex`, `float`, `word` or a regex. Every occurrence of the
-//! capture, wherever it is in the file, must have the same value.
+//! capture, wherever it is in the file, must have the same value. A value is as
+//! long as the rest of the line lets it be: `[[N:int]][..]` binds `12` in
+//! `12 apples`, and `[[N]]` with `N = 12` does not match `123`.
 //!
 //! ```
 //! let spec = "%%\nInitializing <obj at [[ADDR:hex]]>\nInitializing <obj at [[ADDR]]>\n";
@@ -286,6 +311,7 @@ mod selftest;
 mod seq;
 mod spec;
 mod tokens;
+mod width;
 
 pub use error::SpecError;
 pub use example_test::assert_example_at;

@@ -17,7 +17,7 @@ const MAX_COUNT: usize = 100_000;
 /// Most distinct line pieces whose compiled form is remembered.
 const PIECE_CACHE_LIMIT: usize = 1 << 16;
 
-const HEADER_DIRECTIVES: &[&str] = &["key", "ident", "redact", "forbid", "exit"];
+const HEADER_DIRECTIVES: &[&str] = &["key", "width", "ident", "redact", "forbid", "exit"];
 const BODY_DIRECTIVES: &[&str] = &[
     "sync",
     "interleave",
@@ -71,6 +71,15 @@ pub(crate) struct Parser {
     piece_cache: FxHashMap<Box<str>, Vec<Seg>>,
     key_ids: FxHashMap<Box<str>, u32>,
     key_texts: Vec<String>,
+    /// `%width N`: (N, line).
+    width: Option<(usize, usize)>,
+    /// Key columns of lines whose key is plain text or a label.
+    columns: Vec<crate::width::Column>,
+    /// Spec line of each template (for errors when compiling it), and whether it
+    /// is compiled with the spec (not only when a report needs it).
+    template_lines: Vec<(usize, bool)>,
+    /// The body line being compiled.
+    cur_line: usize,
 }
 
 /// A span of a literal piece claimed by a header declaration.
@@ -101,6 +110,10 @@ impl Parser {
             piece_cache: FxHashMap::default(),
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
+            width: None,
+            columns: Vec::new(),
+            template_lines: Vec::new(),
+            cur_line: 0,
         }
     }
 
@@ -115,6 +128,8 @@ impl Parser {
     }
 
     pub(crate) fn parse(mut self, text: &str) -> Result<Spec, SpecError> {
+        // A byte-order mark some editors write is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines: Vec<&str> = text
             .split('\n')
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -221,6 +236,27 @@ impl Parser {
                 let (source, col) = self.one_regex(n, args, args_col)?;
                 let re = self.compile(n, col, &source)?;
                 self.forbids.push(Forbid { re, line: n });
+            }
+            "width" => {
+                if let Some((_, first)) = self.width {
+                    return Err(self.err(
+                        n,
+                        1,
+                        format!("second `%width` (the first is on line {first})"),
+                    ));
+                }
+                let w = args.trim().parse::<usize>().map_err(|_| SpecError {
+                    hint: Some("`%width 10` for a `%(threadName)-10s` format".to_owned()),
+                    ..self.err(
+                        n,
+                        args_col,
+                        format!("`%width` needs a number, got `{}`", args.trim()),
+                    )
+                })?;
+                if w > 10_000 {
+                    return Err(self.err(n, args_col, format!("`%width {w}` is too large")));
+                }
+                self.width = Some((w, n));
             }
             "exit" => {
                 if self.exit.is_some() {
@@ -427,8 +463,11 @@ impl Parser {
                                 ..self.err(n, 1, "`%sync` must be inside an `%interleave` block")
                             });
                         };
-                        let words: Vec<&str> = args.split_whitespace().collect();
-                        let [from, "->", to] = words.as_slice() else {
+                        // Split at the arrow: keys may contain spaces (`Thread-1 (worker)`).
+                        let parts = args.split_once("->").map(|(f, t)| (f.trim(), t.trim()));
+                        let Some((from, to)) = parts
+                            .filter(|(f, t)| !f.is_empty() && !t.is_empty() && !t.contains("->"))
+                        else {
                             return Err(SpecError {
                                 hint: Some(
                                     "write `%sync THREAD -> THREAD` with the keys as written"
@@ -437,12 +476,7 @@ impl Parser {
                                 ..self.err(n, args_col, "bad `%sync`")
                             });
                         };
-                        pending_syncs.push((
-                            n,
-                            b.items.len(),
-                            (*from).to_owned(),
-                            (*to).to_owned(),
-                        ));
+                        pending_syncs.push((n, b.items.len(), from.to_owned(), to.to_owned()));
                     }
                     "forbid" => {
                         let Some(b) = open.as_mut() else {
@@ -565,6 +599,29 @@ impl Parser {
                     *k += it.min;
                 }
             }
+            let vacuous = |why: &str| SpecError {
+                hint: Some(
+                    "put `%sync FROM -> TO` after a line of FROM and before a line of TO"
+                        .to_owned(),
+                ),
+                ..self.err(
+                    n,
+                    1,
+                    format!("`%sync {from} -> {to}` constrains nothing: {why}"),
+                )
+            };
+            if ids[0] == ids[1] {
+                return Err(vacuous("a thread's own lines are already in order"));
+            }
+            if counts[0] == 0 {
+                return Err(vacuous(&format!("no line of `{from}` comes before it")));
+            }
+            let to_after = b.items[pos..]
+                .iter()
+                .any(|it| it.key.as_ref().is_some_and(|key| key.id == ids[1]));
+            if !to_after {
+                return Err(vacuous(&format!("no line of `{to}` comes after it")));
+            }
             out.push(Sync {
                 line: n,
                 from: ids[0],
@@ -625,10 +682,9 @@ impl Parser {
         max: Option<usize>,
         kind: Kind,
     ) -> Result<Item, SpecError> {
+        self.cur_line = n;
         if kind == Kind::Tokens {
-            let tpl = self.add_template(Template {
-                segs: vec![Seg::Lit(text.clone().into())],
-            });
+            let tpl = self.add_template(Template::new(vec![Seg::Lit(text.clone().into())]));
             return Ok(Item {
                 line: n,
                 text,
@@ -644,9 +700,7 @@ impl Parser {
         };
         let Some(s) = span else {
             let segs = self.segments(n, &text, 0)?;
-            let tpl = self.add_template(Template {
-                segs: merge_lits(segs),
-            });
+            let tpl = self.add_template(Template::new(merge_lits(segs)));
             return Ok(Item {
                 line: n,
                 text,
@@ -657,30 +711,43 @@ impl Parser {
             });
         };
         // The key column: prefix, key, padding, suffix, each compiled once.
-        let width = char_len(&text[s.start..s.pad_end]);
+        let pad = match &self.key {
+            Some(re) => crate::width::padding(re, &text, s),
+            None => 0,
+        };
+        let after = s.end + pad;
         let prefix = self.segments(n, &text[..s.start], 0)?;
         let key_segs = self.segments(n, &text[s.start..s.end], s.start)?;
-        let suffix = self.segments(n, &text[s.pad_end..], s.pad_end)?;
+        let suffix = self.segments(n, &text[after..], after)?;
+        let key_plain = key_segs
+            .iter()
+            .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
+            && !["{{", "[[", "[..]"]
+                .iter()
+                .any(|p| text[s.start..s.end].contains(p));
+        if key_plain {
+            self.columns.push(crate::width::Column {
+                line: n,
+                key: text[s.start..s.end].chars().count(),
+                pad,
+            });
+        }
         let mut full = Vec::with_capacity(prefix.len() + key_segs.len() + suffix.len() + 2);
         full.extend(prefix.iter().cloned());
         full.push(Seg::ColStart);
         full.extend(key_segs.iter().cloned());
-        full.push(Seg::Col(width));
+        full.push(Seg::Col);
         full.extend(suffix.iter().cloned());
         // In interleave blocks the whole-line template only serves reports: no need
         // to look for an identical one (the key-abstracted one is what is compared).
         let tpl = if kind == Kind::Interleave {
-            self.push_template(Template {
-                segs: merge_lits(full),
-            })
+            self.push_template(Template::new(merge_lits(full)))
         } else {
-            self.add_template(Template {
-                segs: merge_lits(full),
-            })
+            self.add_template(Template::new(merge_lits(full)))
         };
         let key = if kind == Kind::Interleave {
             let mut abs = prefix;
-            abs.push(Seg::SelfKey(width));
+            abs.push(Seg::SelfKey);
             abs.extend(suffix);
             let key_text = &text[s.start..s.end];
             let next = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
@@ -690,12 +757,8 @@ impl Parser {
             }
             Some(ItemKey {
                 id,
-                key_tpl: self.add_template(Template {
-                    segs: merge_lits(key_segs),
-                }),
-                abs_tpl: self.add_template(Template {
-                    segs: merge_lits(abs),
-                }),
+                key_tpl: self.add_template(Template::new(merge_lits(key_segs))),
+                abs_tpl: self.add_template(Template::new(merge_lits(abs))),
             })
         } else {
             None
@@ -713,6 +776,7 @@ impl Parser {
     fn push_template(&mut self, t: Template) -> u32 {
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
         self.templates.push(t);
+        self.template_lines.push((self.cur_line, false));
         id
     }
 
@@ -727,6 +791,7 @@ impl Parser {
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
         bucket.push(id);
         self.templates.push(t);
+        self.template_lines.push((self.cur_line, true));
         id
     }
 
@@ -808,7 +873,13 @@ impl Parser {
             None => (body, None),
         };
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(self.err(n, col, format!("bad capture name `{name}`")));
+            return Err(SpecError {
+                hint: Some(
+                    "a capture is `[[NAME:TYPE]]` or `[[NAME]]`; write `\\[[` for a literal `[[`"
+                        .to_owned(),
+                ),
+                ..self.err(n, col, format!("bad capture name `{name}`"))
+            });
         }
         if let Some(ty) = ty {
             let source = match ty {
@@ -1002,7 +1073,22 @@ impl Parser {
         if let Some(r) = self.redacts.iter().find(|r| !r.used) {
             return Err(self.err(r.line, 1, "`%redact` matches nothing in the body"));
         }
-        let var_regex = self.vars.iter().map(|v| v.regex).collect();
+        let var_regex: Vec<u32> = self.vars.iter().map(|v| v.regex).collect();
+        let key_width = crate::width::infer(&self.file, self.width, &self.columns)?;
+        let cx = crate::pattern::Cx {
+            regexes: &self.regexes,
+            var_regex: &var_regex,
+            width: key_width,
+        };
+        // Templates that only serve reports compile when a report needs them.
+        for (t, &(n, eager)) in self.templates.iter().zip(&self.template_lines) {
+            if !eager {
+                continue;
+            }
+            if let Err(e) = t.compile(&cx) {
+                return Err(self.bad_regex(n, 1, "(the whole line)", &e));
+            }
+        }
         let declared = self
             .idents
             .iter()
@@ -1011,6 +1097,7 @@ impl Parser {
             .collect();
         let (plans, classes) = crate::plan::plan(&blocks, &self.templates);
         Ok(Spec {
+            key_width,
             key_texts: self.key_texts,
             plans,
             classes,
@@ -1032,10 +1119,6 @@ fn split_word(s: &str) -> (&str, &str) {
     let s = s.trim_start();
     let end = s.find(char::is_whitespace).unwrap_or(s.len());
     (&s[..end], &s[end..])
-}
-
-fn char_len(s: &str) -> u32 {
-    u32::try_from(s.chars().count()).unwrap_or(u32::MAX)
 }
 
 fn merge_lits(segs: Vec<Seg>) -> Vec<Seg> {

@@ -36,7 +36,7 @@ pub(crate) struct ItemKey {
     pub(crate) id: u32,
     /// The key text compiled (so identity labels in it are slots).
     pub(crate) key_tpl: u32,
-    /// The whole line with its key column replaced by [`Seg::SelfKey`].
+    /// The whole line with its key column replaced by `Seg::SelfKey`.
     pub(crate) abs_tpl: u32,
 }
 
@@ -128,6 +128,8 @@ pub(crate) struct Var {
 pub struct Spec {
     pub(crate) name: String,
     pub(crate) key: Option<Regex>,
+    /// Width of the key column (`%-10s`: 10; 0 when unpadded).
+    pub(crate) key_width: usize,
     pub(crate) forbids: Vec<Forbid>,
     pub(crate) exit: i32,
     pub(crate) blocks: Vec<Block>,
@@ -169,6 +171,7 @@ impl Spec {
         crate::pattern::Cx {
             regexes: &self.regexes,
             var_regex: &self.var_regex,
+            width: self.key_width,
         }
     }
 }

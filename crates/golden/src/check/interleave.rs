@@ -4,14 +4,13 @@
 
 use super::{Actual, Checker};
 use crate::fxhash::FxHashMap;
-use crate::matching::hopcroft_karp;
+use crate::matching::hopcroft_karp_first;
 use crate::pattern::{Bind, Seg, matches};
 use crate::seq::{Count, States, Stepper, seq_match};
 
 /// Actual threads of one output segment.
 pub(super) struct Proj<'a> {
     pub(super) keys: Vec<&'a str>,
-    pub(super) lens: Vec<usize>,
     pub(super) lines: Vec<Vec<usize>>,
     pub(super) shape: Vec<u32>,
     pub(super) unkeyed: Vec<usize>,
@@ -61,7 +60,14 @@ impl<'a> Checker<'_, 'a> {
             .as_ref()
             .expect("interleave blocks have a plan");
         let nkeys = self.projs[&(b, s, e)].keys.len();
-        if plan.threads.len() != nkeys {
+        // A reference thread all of whose lines are optional may be absent.
+        let required: Vec<bool> = plan
+            .threads
+            .iter()
+            .map(|t| self.classes[t.class].min > 0)
+            .collect();
+        let nrequired = required.iter().filter(|r| **r).count();
+        if nkeys < nrequired || nkeys > plan.threads.len() {
             return false;
         }
         let cx = spec.cx();
@@ -87,7 +93,7 @@ impl<'a> Checker<'_, 'a> {
             }
         }
         let mut adj: Vec<Vec<u32>> = Vec::with_capacity(plan.threads.len());
-        for t in 0..plan.threads.len() {
+        for (t, &needed) in required.iter().enumerate() {
             let candidates = self.key_candidates(b, s, e, t, sigma);
             let mut edges = Vec::new();
             for ak in candidates {
@@ -95,16 +101,20 @@ impl<'a> Checker<'_, 'a> {
                     edges.push(ak as u32);
                 }
             }
-            if edges.is_empty() {
+            if edges.is_empty() && needed {
                 return false;
             }
             adj.push(edges);
         }
-        let m = hopcroft_karp(nkeys, &adj);
-        if !m.iter().all(Option::is_some) {
+        let m = hopcroft_karp_first(nkeys, &adj, &required);
+        let covered = m.iter().filter(|x| x.is_some()).count() == nkeys;
+        if !covered || m.iter().zip(&required).any(|(x, r)| *r && x.is_none()) {
             return false;
         }
-        let pairing: Vec<usize> = m.iter().map(|x| x.map_or(0, |a| a as usize)).collect();
+        let pairing: Vec<usize> = m
+            .iter()
+            .map(|x| x.map_or(usize::MAX, |a| a as usize))
+            .collect();
         self.sync_violation(b, s, e, &pairing).is_none()
     }
 
@@ -202,16 +212,13 @@ impl<'a> Checker<'_, 'a> {
                 let c = &self.classes[class];
                 let cx = self.spec.cx();
                 let lines = &proj.lines[ak];
-                let self_len = proj.lens[ak];
                 seq_match(&c.counts, lines.len(), |i, j| {
                     let shape = self.actual.shape(lines[j]);
-                    let mut bind = Bind::fixed(sigma);
-                    bind.self_len = self_len;
                     matches(
                         &self.spec.templates[c.tpls[i] as usize],
                         shape,
                         &cx,
-                        &mut bind,
+                        &mut Bind::fixed(sigma),
                     )
                 })
                 .is_ok()
@@ -274,7 +281,6 @@ impl<'a> Checker<'_, 'a> {
         }
         let c = &self.classes[class];
         let lines = &proj.lines[ak];
-        let self_len = proj.lens[ak];
         let cx = self.spec.cx();
         let actual = self.actual;
         let shape_of = |j: usize| actual.shape(lines[j]);
@@ -282,7 +288,6 @@ impl<'a> Checker<'_, 'a> {
             Compat::No
         } else if c.exact {
             let mut bind = Bind::binding();
-            bind.self_len = self_len;
             let ok = (0..lines.len()).all(|j| {
                 matches(
                     &self.spec.templates[c.tpls[j] as usize],
@@ -299,7 +304,6 @@ impl<'a> Checker<'_, 'a> {
         } else {
             let ok = seq_match(&c.counts, lines.len(), |i, j| {
                 let mut bind = Bind::binding();
-                bind.self_len = self_len;
                 matches(
                     &self.spec.templates[c.tpls[i] as usize],
                     shape_of(j),
@@ -381,7 +385,6 @@ impl<'a> Checker<'_, 'a> {
             (b, s, e),
             Proj {
                 keys,
-                lens,
                 lines,
                 shape,
                 unkeyed,
@@ -418,7 +421,6 @@ impl<'a> Checker<'_, 'a> {
             let k = k as usize;
             let mut bind = Bind::binding();
             bind.local = std::mem::take(&mut binds[k]);
-            bind.self_len = proj.lens[k];
             let t = &self.spec.templates[c.tpls[pos[k]] as usize];
             if matches(t, self.actual.shape(s + off), &cx, &mut bind) {
                 binds[k] = bind.local;
@@ -469,10 +471,8 @@ impl<'a> Checker<'_, 'a> {
             }
             let k = k as usize;
             let shape = self.actual.shape(s + off);
-            let self_len = proj.lens[k];
             states[k] = stepper.step(&states[k], |i| {
                 let mut bind = Bind::binding();
-                bind.self_len = self_len;
                 matches(
                     &self.spec.templates[c.tpls[i] as usize],
                     shape,

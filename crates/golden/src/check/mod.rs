@@ -62,10 +62,11 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
             };
         }
     }
-    let (found, best) = c.search();
+    let (found, mut best) = c.search();
     if found {
         return Verdict { failure: None };
     }
+    c.fill_for_report(&mut best);
     let mut failure = c.diagnose(&best);
     failure.notes.extend(c.gave_up.take());
     Verdict {

@@ -49,8 +49,12 @@ pub(super) fn unordered(
         .iter()
         .map(|p| {
             let t = &spec.templates[p.0 as usize];
-            match t.exact_line(sigma) {
-                Some(line) => gi.get(line.as_str()).map(|&g| vec![g]).unwrap_or_default(),
+            match t.exact_line(sigma, spec.key_width) {
+                Some(line) => gi
+                    .get(line.as_str())
+                    .filter(|&&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
+                    .map(|&g| vec![g])
+                    .unwrap_or_default(),
                 None => (0..groups.len())
                     .filter(|&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
                     .collect(),
