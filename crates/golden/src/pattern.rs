@@ -72,6 +72,13 @@ pub(crate) enum Prog {
     /// Texts separated by `[..]`: the first a prefix, the last a suffix, the
     /// others found leftmost in order (exact for "any text" wildcards).
     Glob(Vec<Box<str>>),
+    /// Text, one variable (its value padded to the key width when `col`), text.
+    Slot {
+        prefix: Box<str>,
+        var: u32,
+        suffix: Box<str>,
+        col: bool,
+    },
     /// One regex (anchored at both ends) and `checks` on its groups.
     Full { re: Regex, checks: Vec<Check> },
     /// Compiled on first use and too big for the regex engine: matches nothing.
@@ -248,6 +255,9 @@ impl Template {
                 return Ok(Prog::Glob(texts));
             }
         }
+        if let Some(prog) = one_slot(&parts) {
+            return Ok(prog);
+        }
         let mut src = String::from("^");
         let mut checks = Vec::new();
         let mut names: Vec<String> = Vec::new();
@@ -310,6 +320,58 @@ impl Template {
             }
         }
         Ok(Prog::Full { re, checks })
+    }
+}
+
+/// Text, one variable (alone or as the key column), text: no regex of its own.
+fn one_slot(parts: &[Part<'_>]) -> Option<Prog> {
+    let text = |p: Option<&Part<'_>>| match p {
+        Some(Part::Text(t)) => Some(Box::from(t.as_str())),
+        None => Some(Box::from("")),
+        _ => None,
+    };
+    let at = parts.iter().position(|p| !matches!(p, Part::Text(_)))?;
+    let prefix = if at == 0 {
+        Box::from("")
+    } else {
+        text(parts.first())?
+    };
+    let (var, col, next) = match &parts[at..] {
+        [Part::Other(Seg::Slot(v)), ..] => (*v, false, at + 1),
+        [
+            Part::Other(Seg::ColStart),
+            Part::Other(Seg::Slot(v)),
+            Part::Other(Seg::Col),
+            ..,
+        ] => (*v, true, at + 3),
+        _ => return None,
+    };
+    if parts.len() > next + 1 {
+        return None;
+    }
+    let suffix = text(parts.get(next))?;
+    Some(Prog::Slot {
+        prefix,
+        var,
+        suffix,
+        col,
+    })
+}
+
+/// Does `got` agree with variable `var` (binding it in binding mode)?
+fn bind_value(b: &mut Bind<'_>, var: u32, got: &str) -> bool {
+    match b.fixed {
+        Some(values) => values
+            .get(var as usize)
+            .and_then(Option::as_deref)
+            .is_some_and(|v| v == got),
+        None => match b.local.iter().find(|(v, _)| *v == var) {
+            Some((_, val)) => val == got,
+            None => {
+                b.local.push((var, got.to_owned()));
+                true
+            }
+        },
     }
 }
 
@@ -415,6 +477,26 @@ pub(crate) fn matches(t: &Template, line: &str, cx: &Cx<'_>, b: &mut Bind<'_>) -
                     .is_match(&line[prefix.len()..line.len() - suffix.len()]);
         }
         Prog::Glob(texts) => return glob(texts, line),
+        Prog::Slot {
+            prefix,
+            var,
+            suffix,
+            col,
+        } => {
+            if line.len() < prefix.len() + suffix.len()
+                || !line.starts_with(&**prefix)
+                || !line.ends_with(&**suffix)
+            {
+                return false;
+            }
+            let mid = &line[prefix.len()..line.len() - suffix.len()];
+            let value = if *col { mid.trim_end_matches(' ') } else { mid };
+            if *col && mid.len() - value.len() != cx.width.saturating_sub(value.chars().count()) {
+                return false;
+            }
+            let re = &cx.regexes.anchored[cx.var_regex[*var as usize] as usize];
+            return re.is_match(value) && bind_value(b, *var, value);
+        }
         Prog::Broken => return false,
         Prog::Full { re, checks } => (re, checks),
     };
@@ -432,22 +514,7 @@ pub(crate) fn matches(t: &Template, line: &str, cx: &Cx<'_>, b: &mut Bind<'_>) -
             Check::Col { col, pad, width } => {
                 span(pad).len() == width.saturating_sub(span(col).chars().count())
             }
-            Check::Slot { var, group } => {
-                let got = span(group);
-                match b.fixed {
-                    Some(values) => values
-                        .get(var as usize)
-                        .and_then(Option::as_deref)
-                        .is_some_and(|v| v == got),
-                    None => match b.local.iter().find(|(v, _)| *v == var) {
-                        Some((_, val)) => val == got,
-                        None => {
-                            b.local.push((var, got.to_owned()));
-                            true
-                        }
-                    },
-                }
-            }
+            Check::Slot { var, group } => bind_value(b, var, span(group)),
         };
         if !ok {
             b.local.truncate(mark);

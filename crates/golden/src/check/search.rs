@@ -377,6 +377,12 @@ impl Checker<'_, '_> {
         let mut out = Vec::new();
         match block.kind {
             Kind::Tokens => {}
+            Kind::Ordered if block.items.iter().all(|i| (i.min, i.max) == (1, Some(1))) => {
+                // Item i can only be line s + i.
+                for i in 0..block.items.len().min(e - s) {
+                    self.per_line_domains(b, i..i + 1, &[s + i], &mut out);
+                }
+            }
             Kind::Ordered | Kind::Unordered => {
                 let lines: Vec<usize> = (s..e).collect();
                 self.per_line_domains(b, 0..block.items.len(), &lines, &mut out);
