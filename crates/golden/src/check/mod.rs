@@ -28,6 +28,7 @@ use std::collections::BTreeSet;
 
 mod actual;
 mod diagnose;
+mod first_bad;
 mod interleave;
 mod search;
 mod unordered;
@@ -150,7 +151,31 @@ impl<'s, 'a> Checker<'s, 'a> {
             return if fits { vec![n] } else { Vec::new() };
         }
         let hi = max.map_or(n, |m| (s + m).min(n));
-        (s + min..=hi).collect()
+        if max == Some(min) {
+            return (s + min..=hi).collect();
+        }
+        // A block of variable size ends only where the next one can start: a
+        // required first line of an ordered block must be there.
+        (s + min..=hi)
+            .filter(|&e| self.can_start(b + 1, e))
+            .collect()
+    }
+
+    /// Can block `b` start at output line `e`? (False only when it surely cannot.)
+    fn can_start(&self, b: usize, e: usize) -> bool {
+        let block = &self.spec.blocks[b];
+        let Some(first) = block.items.first() else {
+            return true;
+        };
+        if block.kind != Kind::Ordered || first.min == 0 {
+            return true;
+        }
+        let Some(line) = self.actual.lines.get(e) else {
+            return false;
+        };
+        let t = &self.spec.templates[first.tpl as usize];
+        // Only templates without variables: the assignment is not known here.
+        t.has_slots() || matches(t, line, &self.spec.cx(), &mut Bind::binding())
     }
 
     fn block_ok(&mut self, b: usize, s: usize, e: usize, sigma: &[Option<String>]) -> bool {
