@@ -11,13 +11,30 @@ use crate::{RunOptions, run_example, workspace_root};
 /// `manifest_dir`. Use it through [`assert_example!`](crate::assert_example).
 ///
 /// The example runs in real time unless the test's environment sets
-/// `SYNC_KIT_TIME_SCALE`, which the example inherits.
+/// `SYNC_KIT_TIME_SCALE`, which the example inherits. With `GOLDEN_BLESS=1` in
+/// the environment, a run that does not match is written as the reference's new
+/// body instead of failing (see [`bless`](crate::bless) for the pitfalls).
 pub fn assert_example_at(bin: &str, manifest_dir: &str, name: &str) {
     let root = workspace_root(Path::new(manifest_dir))
         .unwrap_or_else(|| panic!("{manifest_dir} is not inside a Cargo workspace"));
     let spec = root.join("expected-output").join(format!("{name}.txt"));
     let report = run_example(Path::new(bin), &spec, &RunOptions::default())
         .unwrap_or_else(|err| panic!("{name}: {err}"));
+    // `GOLDEN_BLESS=1 cargo test -p NAME`: a run that completed but does not
+    // match becomes the reference's body (see `golden::bless`); a crash is not
+    // blessed.
+    if !report.passed()
+        && report.crash().is_none()
+        && std::env::var_os("GOLDEN_BLESS").is_some_and(|v| v == "1")
+    {
+        match crate::bless_file(&spec, &report.output) {
+            Ok(note) => {
+                eprintln!("{note}");
+                return;
+            }
+            Err(e) => panic!("{name}: cannot bless: {e}"),
+        }
+    }
     assert!(
         report.passed(),
         "{name} does not match {}:\n{report}\n--- what it printed ---\n{}",

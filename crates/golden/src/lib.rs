@@ -295,6 +295,7 @@
 //! input is explained in one line on standard error; a crash also prints the
 //! check of what the example printed before it.
 
+mod bless;
 mod check;
 mod error;
 mod example_test;
@@ -313,6 +314,7 @@ mod spec;
 mod tokens;
 mod width;
 
+pub use bless::{Blessed, bless, bless_file};
 pub use error::SpecError;
 pub use example_test::assert_example_at;
 pub use run::{

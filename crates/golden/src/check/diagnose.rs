@@ -6,7 +6,6 @@ use super::Checker;
 use super::first_bad::ThreadPair;
 use super::unordered::unordered;
 use crate::matching::hopcroft_karp;
-use crate::pattern::{Bind, matches};
 use crate::report::{DiffLine, Failure, View};
 use crate::spec::Kind;
 use crate::tokens::{bag_diff, tokens};
@@ -90,7 +89,6 @@ impl Checker<'_, '_> {
                 return Failure::forbidden(spec, Some(b), fb.line, j, self.actual.lines[j]);
             }
         }
-        let cx = spec.cx();
         let view = View {
             spec,
             block,
@@ -123,17 +121,16 @@ impl Checker<'_, '_> {
             Kind::Interleave => {
                 self.ensure_proj(b, s, e);
                 let plan = self.plans[b].as_ref().expect("plan");
-                let proj = &self.projs[&(b, s, e)];
                 // Pair threads by key (and by content where keys allow several).
                 let adj: Vec<Vec<u32>> = (0..plan.threads.len())
                     .map(|t| {
-                        let kt = self.tpl(plan.threads[t].key_tpl);
-                        (0..proj.keys.len())
-                            .filter(|&ak| matches(kt, proj.keys[ak], &cx, &mut Bind::fixed(sigma)))
+                        self.key_candidates(b, s, e, t, sigma)
+                            .into_iter()
                             .map(|ak| ak as u32)
                             .collect()
                     })
                     .collect();
+                let proj = &self.projs[&(b, s, e)];
                 let m = hopcroft_karp(proj.keys.len(), &adj);
                 let mut pairs: Vec<ThreadPair<'_>> = Vec::new();
                 let mut taken = vec![false; proj.keys.len()];
