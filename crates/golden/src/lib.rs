@@ -23,6 +23,24 @@
 //!   check well under a second in release mode: `cargo run --release -p golden
 //!   --example bench`).
 //!
+//! # Bounds on adversarial input
+//!
+//! Measured by `cargo run --release -p golden --example adversarial` (nine
+//! shapes at 10k, 100k and 1M lines, time and peak memory of parse, check and
+//! report in a child process each):
+//!
+//! - Matching one line is linear in its length, whatever its wildcards.
+//! - A failing ordered block, or thread of an interleave block, is reported by
+//!   its first bad line, found in one pass.
+//! - The identity search does not start when an actual thread fits no reference
+//!   thread, and stops when the blocks up to the failing one mention no variable.
+//! - Count ranges keep memory for the states that are live, not for every count.
+//! - Not yet linear (see the benchmark): many distinct regex lines in one
+//!   `%unordered` block (each pattern is tried on each distinct line), long
+//!   chains of `%optional` lines (every optional line ahead is a live state),
+//!   and a block of variable size that is not last and is not followed by an
+//!   ordered block with a required first line (each possible end is tried).
+//!
 //! # Limits
 //!
 //! - The search for an identity mapping tries at most 20,000 complete mappings;
@@ -127,6 +145,11 @@
 //! assert!(spec.check("anything\n").is_match());
 //! assert!(!spec.check("thread 'x' panicked at src/main.rs\n").is_match());
 //! ```
+//!
+//! ## `%width N`: the key column's width
+//!
+//! For a `%(threadName)-Ns` format whose reference lines do not show the width
+//! (every name fills or overflows the column). See `%key`.
 //!
 //! ## `%exit N`: expected exit status
 //!
@@ -280,7 +303,31 @@
 //! ```text
 //! golden check EXPECTED ACTUAL      ACTUAL `-` reads standard input
 //! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+//! golden bless NAME [--time-scale S] [--bin PATH] [--spec PATH]
 //! ```
+//!
+//! # Blessing a reference
+//!
+//! `golden bless NAME` runs the example once and writes its output as the body
+//! of `expected-output/NAME.txt` under the existing header; `GOLDEN_BLESS=1
+//! cargo test -p NAME` does the same from the example's golden test when the run
+//! does not match. When the run has as many lines as the body has output lines,
+//! the body's directives (`%interleave`, `%times`, `%sync`, ...) stay in place;
+//! otherwise the body becomes one ordered block, and the note says so. Pattern
+//! syntax in the output is escaped.
+//!
+//! ```
+//! let old = "%key /^(\\w+):/\n%%\n%interleave\na: one\nb: two\n%end\n";
+//! let new = golden::bless(old, "b: 2\na: 1\n").unwrap();
+//! assert_eq!(new.text, "%key /^(\\w+):/\n%%\n%interleave\nb: 2\na: 1\n%end\n");
+//! ```
+//!
+//! Pitfalls: a blessed body is one run. It is only as good as the header and
+//! blocks that declare what varies (a timestamp not covered by `%redact`, a
+//! thread name not covered by `%ident` fails the next run); a `%times` or
+//! `%optional` line keeps its count whatever the run showed; and blessing a
+//! wrong run makes the wrong output the reference. Review the diff before
+//! committing it.
 //!
 //! `golden run NAME` finds the workspace root (the nearest `Cargo.toml` with
 //! `[workspace]`), runs the newest of `target/{release,debug}/NAME` (or
