@@ -234,6 +234,21 @@
 //! assert!(!spec.check("tick\ntick\ntick\ntick\nboom\n").is_match());
 //! ```
 //!
+//! ## `%group` ... `%end`: lines repeated as a whole
+//!
+//! Inside an `%ordered` or `%interleave` block, a `%times` or `%optional` before
+//! `%group` applies to the group: its lines repeat together, in order (a
+//! holder's alternating `Holding` / `Not holding`, a worker's try and its
+//! result). In an interleave block a group's lines are of one thread. Groups do
+//! not nest; their finite counts go up to 1,000.
+//!
+//! ```
+//! let spec = "%%\n%ordered\nHolding\n%times 0..\n%group\nNot holding\nHolding\n%end\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("Holding\nNot holding\nHolding\n").is_match());
+//! assert!(!spec.check("Holding\nHolding\n").is_match());
+//! ```
+//!
 //! ## `%optional`: a line that may be absent
 //!
 //! ```
@@ -347,6 +362,7 @@ mod check;
 mod error;
 mod example_test;
 mod fxhash;
+mod group;
 mod keys;
 mod matching;
 mod parse;

@@ -27,6 +27,7 @@ const BODY_DIRECTIVES: &[&str] = &[
     "end",
     "times",
     "optional",
+    "group",
     "forbid",
     "#",
 ];
@@ -354,6 +355,8 @@ impl Parser {
         let mut loose: Option<Block> = None;
         let mut pending: Option<(usize, usize, Option<usize>)> = None;
         let mut pending_syncs: Vec<(usize, usize, String, String)> = Vec::new();
+        // An open `%group`: its line, first item, count.
+        let mut group: Option<(usize, usize, usize, Option<usize>)> = None;
         for &(n, line) in body {
             if let Some(rest) = line.strip_prefix('%') {
                 let (word, args) = split_word(rest);
@@ -362,7 +365,7 @@ impl Parser {
                     continue;
                 }
                 if let Some((pn, _, _)) = pending {
-                    if !matches!(word, "times" | "optional") {
+                    if !matches!(word, "times" | "optional" | "group") {
                         return Err(self.err(
                             pn,
                             1,
@@ -415,6 +418,85 @@ impl Parser {
                             items: Vec::new(),
                             forbids: Vec::new(),
                             syncs: Vec::new(),
+                            groups: Vec::new(),
+                        });
+                    }
+                    "group" => {
+                        let Some(b) = open.as_ref() else {
+                            return Err(SpecError {
+                                hint: Some(
+                                    "put the group inside `%ordered` or `%interleave` ... `%end`"
+                                        .to_owned(),
+                                ),
+                                ..self.err(n, 1, "`%group` must be inside a block")
+                            });
+                        };
+                        if !matches!(b.kind, Kind::Ordered | Kind::Interleave) {
+                            return Err(self.err(
+                                n,
+                                1,
+                                format!("`%group` cannot be used in a {} block", b.kind.name()),
+                            ));
+                        }
+                        if let Some((gl, ..)) = group {
+                            return Err(self.err(n, 1, format!("`%group` inside the group opened on line {gl}; groups do not nest")));
+                        }
+                        if !args.trim().is_empty() {
+                            return Err(self.err(n, args_col, "`%group` takes no arguments"));
+                        }
+                        let (min, max) = pending.take().map_or((1, Some(1)), |(_, a, b)| (a, b));
+                        if max.is_some_and(|m| m > crate::group::MAX_GROUP_COUNT) {
+                            return Err(SpecError {
+                                hint: Some(format!("use `{min}..` for \"at least\"")),
+                                ..self.err(
+                                    n,
+                                    1,
+                                    format!(
+                                        "a group's count goes up to {}",
+                                        crate::group::MAX_GROUP_COUNT
+                                    ),
+                                )
+                            });
+                        }
+                        group = Some((n, b.items.len(), min, max));
+                    }
+                    "end" if group.is_some() => {
+                        if !args.trim().is_empty() {
+                            return Err(self.err(n, args_col, "`%end` takes no arguments"));
+                        }
+                        let (gl, first, min, max) = group.take().unwrap_or((n, 0, 1, Some(1)));
+                        let Some(b) = open.as_mut() else {
+                            return Err(self.err(n, 1, "`%end` without an open block"));
+                        };
+                        let items = &b.items[first..];
+                        if items.is_empty() {
+                            return Err(self.err(gl, 1, "empty `%group`"));
+                        }
+                        let key = |it: &Item| it.key.as_ref().map(|k| k.id);
+                        if items.iter().any(|it| key(it) != key(&items[0])) {
+                            return Err(SpecError {
+                                hint: Some("a group repeats lines of one thread".to_owned()),
+                                ..self.err(gl, 1, "the lines of a `%group` in an interleave block must be of one thread")
+                            });
+                        }
+                        if let Some(it) = items
+                            .iter()
+                            .find(|it| it.max.is_some_and(|m| m > crate::group::MAX_GROUP_COUNT))
+                        {
+                            return Err(self.err(
+                                it.line,
+                                1,
+                                format!(
+                                    "a count inside a group goes up to {}",
+                                    crate::group::MAX_GROUP_COUNT
+                                ),
+                            ));
+                        }
+                        b.groups.push(crate::group::Group {
+                            first,
+                            len: items.len(),
+                            min,
+                            max,
                         });
                     }
                     "end" => {
@@ -515,6 +597,7 @@ impl Parser {
                     items: Vec::new(),
                     forbids: Vec::new(),
                     syncs: Vec::new(),
+                    groups: Vec::new(),
                 }),
             };
             let kind = target.kind;
@@ -579,11 +662,21 @@ impl Parser {
             }
             let mut counts = [0usize; 2];
             for (k, id) in counts.iter_mut().zip(ids) {
-                for it in b.items[..pos]
+                for (idx, it) in b.items[..pos]
                     .iter()
-                    .filter(|it| it.key.as_ref().is_some_and(|key| key.id == id))
+                    .enumerate()
+                    .filter(|(_, it)| it.key.as_ref().is_some_and(|key| key.id == id))
                 {
-                    if it.max != Some(it.min) {
+                    let reps = match b
+                        .groups
+                        .iter()
+                        .find(|g| (g.first..g.first + g.len).contains(&idx))
+                    {
+                        Some(g) if g.max == Some(g.min) => g.min,
+                        Some(_) => 0,
+                        None => 1,
+                    };
+                    if it.max != Some(it.min) || (reps == 0 && it.min > 0) {
                         return Err(SpecError {
                             hint: Some(
                                 "a `%sync` needs a fixed number of lines before it in both threads"
@@ -596,7 +689,7 @@ impl Parser {
                             )
                         });
                     }
-                    *k += it.min;
+                    *k += it.min * reps;
                 }
             }
             let vacuous = |why: &str| SpecError {

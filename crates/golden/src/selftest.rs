@@ -109,19 +109,34 @@ fn render(spec: &Spec) -> Option<(Vec<Line>, Vec<Option<String>>)> {
     let mut captures = BTreeMap::new();
     let mut lines = Vec::new();
     for (b, block) in spec.blocks.iter().enumerate() {
+        let mut rendered = Vec::new();
         for item in &block.items {
-            let (text, protected) = if block.kind == Kind::Tokens {
+            rendered.push(if block.kind == Kind::Tokens {
                 (item.text.clone(), Vec::new())
             } else {
                 render_line(spec, &item.text, &mut captures)?
+            });
+        }
+        let mut i = 0;
+        while i < block.items.len() {
+            // A group is rendered as a whole, as often as its count requires.
+            let (range, reps) = match block.groups.iter().find(|g| g.first == i) {
+                Some(g) => (g.first..g.first + g.len, copies(g.min, g.max)),
+                None => (i..i + 1, 1),
             };
-            for _ in 0..copies(item.min, item.max) {
-                lines.push(Line {
-                    text: text.clone(),
-                    block: b,
-                    protected: protected.clone(),
-                });
+            for _ in 0..reps {
+                for k in range.clone() {
+                    let item = &block.items[k];
+                    for _ in 0..copies(item.min, item.max) {
+                        lines.push(Line {
+                            text: rendered[k].0.clone(),
+                            block: b,
+                            protected: rendered[k].1.clone(),
+                        });
+                    }
+                }
             }
+            i = range.end;
         }
     }
     // Identity labels stand for themselves; captures for their sample.
@@ -372,8 +387,87 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
     }
 }
 
-/// Do `texts` match `items` in order, each within its count? Plain backtracking.
+/// Do `texts` match `items` in order, each within its count, each group of the
+/// block repeated within its count? Plain backtracking.
 fn naive_seq(
+    spec: &Spec,
+    block: &Block,
+    items: &[usize],
+    texts: &[String],
+    sigma: &[Option<String>],
+) -> bool {
+    let groups = crate::group::local(&block.groups, items);
+    naive_groups(spec, block, items, &groups, texts, sigma)
+}
+
+fn naive_groups(
+    spec: &Spec,
+    block: &Block,
+    items: &[usize],
+    groups: &[crate::group::Group],
+    texts: &[String],
+    sigma: &[Option<String>],
+) -> bool {
+    // Items before the first group, then the group, then the rest.
+    let Some(g) = groups.iter().min_by_key(|g| g.first) else {
+        return naive_plain(spec, block, items, texts, sigma);
+    };
+    let (before, body, after) = (
+        &items[..g.first],
+        &items[g.first..g.first + g.len],
+        &items[g.first + g.len..],
+    );
+    let rest: Vec<crate::group::Group> = groups
+        .iter()
+        .filter(|h| h.first > g.first)
+        .map(|h| crate::group::Group {
+            first: h.first - g.first - g.len,
+            ..*h
+        })
+        .collect();
+    (0..=texts.len()).any(|a| {
+        naive_plain(spec, block, before, &texts[..a], sigma)
+            && repeats(
+                g.min,
+                g.max,
+                &texts[a..],
+                &mut |t: &[String]| naive_plain(spec, block, body, t, sigma),
+                &mut |t: &[String]| naive_groups(spec, block, after, &rest, t, sigma),
+            )
+    })
+}
+
+/// `body` matched `min..=max` times on a prefix of `texts`, then `rest` on the
+/// remainder.
+fn repeats(
+    min: usize,
+    max: Option<usize>,
+    texts: &[String],
+    body: &mut dyn FnMut(&[String]) -> bool,
+    rest: &mut dyn FnMut(&[String]) -> bool,
+) -> bool {
+    if min == 0 && rest(texts) {
+        return true;
+    }
+    if max == Some(0) {
+        return false;
+    }
+    // A repetition beyond the required ones must take a line (or it changes nothing).
+    let from = usize::from(min == 0);
+    (from..=texts.len()).any(|t| {
+        body(&texts[..t])
+            && repeats(
+                min.saturating_sub(1),
+                max.map(|m| m - 1),
+                &texts[t..],
+                body,
+                rest,
+            )
+    })
+}
+
+/// Do `texts` match `items` in order, each within its count? Plain backtracking.
+fn naive_plain(
     spec: &Spec,
     block: &Block,
     items: &[usize],
@@ -387,7 +481,7 @@ fn naive_seq(
     let max = it.max.unwrap_or(usize::MAX).min(texts.len());
     let mut taken = 0;
     loop {
-        if taken >= it.min && naive_seq(spec, block, rest, &texts[taken..], sigma) {
+        if taken >= it.min && naive_plain(spec, block, rest, &texts[taken..], sigma) {
             return true;
         }
         if taken == max || !instance(spec, block, first, &texts[taken], sigma) {

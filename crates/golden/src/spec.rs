@@ -72,6 +72,8 @@ pub(crate) struct Block {
     pub(crate) forbids: Vec<Forbid>,
     /// Happens-before edges between two threads of an interleave block.
     pub(crate) syncs: Vec<Sync>,
+    /// `%group` ... `%end`: runs of items repeated as a whole.
+    pub(crate) groups: Vec<crate::group::Group>,
 }
 
 /// `%sync FROM -> TO`: the first `k_from` lines of thread FROM come before line
@@ -91,12 +93,12 @@ impl Block {
         if self.kind == Kind::Tokens {
             return (0, None);
         }
-        let min = self.items.iter().map(|i| i.min).sum();
-        let max = self
-            .items
-            .iter()
-            .try_fold(0usize, |acc, i| i.max.map(|m| acc + m));
-        (min, max)
+        crate::group::size_range(&self.counts(), &self.groups)
+    }
+
+    /// Each item's count.
+    pub(crate) fn counts(&self) -> Vec<crate::seq::Count> {
+        self.items.iter().map(|i| (i.min, i.max)).collect()
     }
 
     /// Display name: `interleave block (lines 4-10)`.

@@ -327,3 +327,40 @@ fn random_interleavings_pass_and_single_line_mutations_fail() {
     }
     assert!(checked > 1000);
 }
+
+// ----- groups -----
+
+#[test]
+fn a_group_repeats_lines_as_a_whole() {
+    let s = "%key /^(\\w+):/\n%%\n%interleave\nh: Holding\n%times 0..\n%group\nh: Not holding\nh: Holding\n%end\nw: Done\n%end\n";
+    assert!(verdict(s, "h: Holding\nw: Done\n"));
+    assert!(verdict(
+        s,
+        "h: Holding\nh: Not holding\nw: Done\nh: Holding\n"
+    ));
+    assert!(!verdict(s, "h: Holding\nh: Holding\nw: Done\n"));
+    assert!(!verdict(s, "h: Holding\nh: Not holding\nw: Done\n"));
+    let s = "%%\n%ordered\n%times 2\n%group\na\n%optional\nb\n%end\nc\n%end\n";
+    assert!(verdict(s, "a\na\nc\n"));
+    assert!(verdict(s, "a\nb\na\nc\n"));
+    assert!(!verdict(s, "a\nb\nb\na\nc\n"));
+    assert!(!verdict(s, "a\nc\n"));
+}
+
+#[test]
+fn groups_are_checked_when_parsed() {
+    let e = parse_err("%%\n%group\na\n%end\n");
+    assert!(e.contains("`%group` must be inside a block"), "{e}");
+    let e = parse_err("%%\n%unordered\n%group\na\n%end\n%end\n");
+    assert!(e.contains("cannot be used in a unordered block"), "{e}");
+    let e = parse_err("%%\n%ordered\n%group\n%group\na\n%end\n%end\n%end\n");
+    assert!(e.contains("groups do not nest"), "{e}");
+    let e = parse_err("%%\n%ordered\n%group\n%end\n%end\n");
+    assert!(e.contains("empty `%group`"), "{e}");
+    let e = parse_err("%key /^(\\w+):/\n%%\n%interleave\n%group\na: x\nb: y\n%end\n%end\n");
+    assert!(e.contains("must be of one thread"), "{e}");
+    let e = parse_err("%%\n%ordered\n%times 1..5000\n%group\na\n%end\n%end\n");
+    assert!(e.contains("a group's count goes up to 1000"), "{e}");
+    let e = parse_err("%%\n%ordered\n%group\na\n%end\n");
+    assert!(e.contains("unclosed `%ordered` block"), "{e}");
+}

@@ -5,9 +5,10 @@
 //! million, thousands of "missing" lines).
 
 use super::Checker;
+use crate::group::group_match;
 use crate::pattern::{Bind, matches};
 use crate::report::{DiffLine, Failure};
-use crate::seq::{Count, Stepper, seq_match};
+use crate::seq::{Count, Stepper};
 use crate::spec::Block;
 
 /// Most threads whose first bad line is listed.
@@ -59,7 +60,11 @@ impl Checker<'_, '_> {
             .iter()
             .map(|&i| (block.items[i].min, block.items[i].max))
             .collect();
-        let at = seq_match(&counts, lines.len(), m).err()?;
+        let groups = crate::group::local(&block.groups, items);
+        let at = group_match(&counts, &groups, lines.len(), m).err()?;
+        if !groups.is_empty() {
+            return Some(Bad { at, item: None });
+        }
         if counts.iter().all(|c| *c == (1, Some(1))) {
             return Some(Bad {
                 at,

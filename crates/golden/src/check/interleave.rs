@@ -4,9 +4,10 @@
 
 use super::{Actual, Checker};
 use crate::fxhash::FxHashMap;
+use crate::group::group_match;
 use crate::matching::hopcroft_karp_first;
 use crate::pattern::{Bind, Seg, matches};
-use crate::seq::{Count, States, Stepper, seq_match};
+use crate::seq::{Count, States, Stepper};
 
 /// Actual threads of one output segment.
 pub(super) struct Proj<'a> {
@@ -79,7 +80,7 @@ impl<'a> Checker<'_, 'a> {
                 .iter()
                 .map(|&i| (block.items[i].min, block.items[i].max))
                 .collect();
-            let ok = seq_match(&counts, proj.unkeyed.len(), |i, j| {
+            let ok = group_match(&counts, &plan.unkeyed_groups, proj.unkeyed.len(), |i, j| {
                 let t = &spec.templates[block.items[plan.unkeyed[i]].tpl as usize];
                 matches(
                     t,
@@ -212,7 +213,7 @@ impl<'a> Checker<'_, 'a> {
                 let c = &self.classes[class];
                 let cx = self.spec.cx();
                 let lines = &proj.lines[ak];
-                seq_match(&c.counts, lines.len(), |i, j| {
+                group_match(&c.counts, &c.groups, lines.len(), |i, j| {
                     let shape = self.actual.shape(lines[j]);
                     matches(
                         &self.spec.templates[c.tpls[i] as usize],
@@ -302,7 +303,7 @@ impl<'a> Checker<'_, 'a> {
                 Compat::No
             }
         } else {
-            let ok = seq_match(&c.counts, lines.len(), |i, j| {
+            let ok = group_match(&c.counts, &c.groups, lines.len(), |i, j| {
                 let mut bind = Bind::binding();
                 matches(
                     &self.spec.templates[c.tpls[i] as usize],
@@ -449,6 +450,10 @@ impl<'a> Checker<'_, 'a> {
     /// The sweep for a class with count ranges and no variables: each actual
     /// thread advances its own automaton as its lines come by.
     fn sweep_ranged(&mut self, b: usize, s: usize, e: usize, class: usize) {
+        if !self.classes[class].groups.is_empty() {
+            // Compared shape by shape instead (`compat`).
+            return;
+        }
         let proj = self.projs.get(&(b, s, e)).expect("projection");
         let c = &self.classes[class];
         let cx = self.spec.cx();

@@ -17,11 +17,11 @@
 //! threads cost one pass.
 
 use crate::fxhash::FxHashMap;
+use crate::group::group_match;
 use crate::pattern::Template;
 use crate::pattern::{Bind, matches};
 use crate::plan::{Class, Plan};
 use crate::report::Failure;
-use crate::seq::{Count, seq_match};
 use crate::spec::{Kind, Spec};
 use crate::tokens::{bag_diff, tokens};
 use std::collections::BTreeSet;
@@ -200,8 +200,8 @@ impl<'s, 'a> Checker<'s, 'a> {
         let cx = spec.cx();
         match block.kind {
             Kind::Ordered => {
-                let counts: Vec<Count> = block.items.iter().map(|i| (i.min, i.max)).collect();
-                seq_match(&counts, lines.len(), |i, j| {
+                let counts = block.counts();
+                group_match(&counts, &block.groups, lines.len(), |i, j| {
                     matches(
                         &spec.templates[block.items[i].tpl as usize],
                         lines[j],
