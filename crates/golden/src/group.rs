@@ -8,6 +8,8 @@
 //! so matching is linear in the lines times the automaton's size. Group counts
 //! are expanded, so they are bounded by [`MAX_GROUP_COUNT`].
 
+use crate::fxhash::FxHashSet;
+use crate::pattern::Env;
 use crate::seq::{Count, seq_match};
 
 /// Largest finite count of a group or of a line inside a group.
@@ -66,6 +68,83 @@ pub(crate) fn group_match(
         Ok(())
     } else {
         Err(n)
+    }
+}
+
+/// Match a sequence, tracking numeric variables when the spec has any (`init`
+/// not empty): `m` gets their values at each step.
+pub(crate) fn seq_check(
+    counts: &[Count],
+    groups: &[Group],
+    n: usize,
+    init: &Env,
+    mut m: impl FnMut(usize, usize, Option<&mut Env>) -> bool,
+) -> Result<(), usize> {
+    if init.is_empty() {
+        group_match(counts, groups, n, |i, j| m(i, j, None))
+    } else {
+        group_match_env(counts, groups, n, init, |i, j, env| m(i, j, Some(env)))
+    }
+}
+
+/// [`group_match`] for a sequence that mentions numeric variables: each state
+/// carries their values (`init` at the start), and `m` checks a line under them
+/// and updates them.
+pub(crate) fn group_match_env(
+    counts: &[Count],
+    groups: &[Group],
+    n: usize,
+    init: &Env,
+    mut m: impl FnMut(usize, usize, &mut Env) -> bool,
+) -> Result<(), usize> {
+    let prog = compile(counts, groups);
+    let mut seen: FxHashSet<(usize, Env)> = FxHashSet::default();
+    let mut list: Vec<(usize, Env)> = Vec::new();
+    let mut next: Vec<(usize, Env)> = Vec::new();
+    close_env(&prog, 0, init, &mut seen, &mut list);
+    for j in 0..n {
+        next.clear();
+        seen.clear();
+        for (pc, env) in &list {
+            if let Op::Item(i) = prog[*pc] {
+                let mut e = env.clone();
+                if m(i, j, &mut e) {
+                    close_env(&prog, pc + 1, &e, &mut seen, &mut next);
+                }
+            }
+        }
+        if next.is_empty() {
+            return Err(j);
+        }
+        std::mem::swap(&mut list, &mut next);
+    }
+    if list.iter().any(|(pc, _)| matches!(prog[*pc], Op::Accept)) {
+        Ok(())
+    } else {
+        Err(n)
+    }
+}
+
+fn close_env(
+    prog: &[Op],
+    pc: usize,
+    env: &Env,
+    seen: &mut FxHashSet<(usize, Env)>,
+    out: &mut Vec<(usize, Env)>,
+) {
+    let mut stack = vec![pc];
+    while let Some(pc) = stack.pop() {
+        if !seen.insert((pc, env.clone())) {
+            continue;
+        }
+        match prog[pc] {
+            Op::Split(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Op::Jump(a) => stack.push(a),
+            Op::Item(_) | Op::Accept => out.push((pc, env.clone())),
+        }
     }
 }
 
@@ -244,6 +323,37 @@ mod tests {
         // A group whose body can be empty must not loop forever.
         assert!(run(&counts, &g, &["a", "b"], &["a", "a", "b"]));
         assert!(run(&counts, &g, &["a", "b"], &["b"]));
+    }
+
+    #[test]
+    fn numeric_state_follows_each_path() {
+        // Item 0 (0..): a line equal to the counter plus one, which it becomes;
+        // item 1: the counter itself.
+        let counts = [(0, None), (1, Some(1))];
+        let lines = ["1", "2", "3", "3"];
+        let r = group_match_env(&counts, &[], lines.len(), &vec![Some(0)], |i, j, env| {
+            let v: i64 = lines[j].parse().unwrap_or(-1);
+            let cur = env[0].unwrap_or(0);
+            if i == 0 && v == cur + 1 {
+                env[0] = Some(v);
+                true
+            } else {
+                i == 1 && v == cur
+            }
+        });
+        assert_eq!(r, Ok(()));
+        let lines = ["1", "3", "3"];
+        let r = group_match_env(&counts, &[], lines.len(), &vec![Some(0)], |i, j, env| {
+            let v: i64 = lines[j].parse().unwrap_or(-1);
+            let cur = env[0].unwrap_or(0);
+            if i == 0 && v == cur + 1 {
+                env[0] = Some(v);
+                true
+            } else {
+                i == 1 && v == cur
+            }
+        });
+        assert_eq!(r, Err(1));
     }
 
     #[test]

@@ -286,6 +286,23 @@
 //! assert!(!spec.check("Initializing <obj at 0x7f01>\nInitializing <obj at 0x7f02>\n").is_match());
 //! ```
 //!
+//! ## `[[#N:]]`, `[[#N+1]]`, `[[#N:N+1]]`: numeric captures
+//!
+//! An integer tied to numeric variables, after FileCheck's `[[#...]]`: `[[#N:]]`
+//! sets N from the output, `[[#N]]`, `[[#N+K]]`, `[[#N-K]]` must equal it (plus
+//! or minus K), `[[#N:EXPR]]` must equal EXPR and sets N to it (a counter in a
+//! `%group`). `%num N V` in the header starts N at V. Numeric variables follow
+//! one sequence: an ordered block, or one thread of an interleave block, each
+//! starting from the `%num` values.
+//!
+//! ```
+//! let spec = "%num T 0\n%%\n%ordered\n%times 1..\n%group\ntry [[#T:T+1]]\n%end\ndone after [[#T]]\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("try 1\ntry 2\ndone after 2\n").is_match());
+//! assert!(!spec.check("try 1\ntry 3\ndone after 3\n").is_match());
+//! assert!(!spec.check("try 1\ntry 2\ndone after 3\n").is_match());
+//! ```
+//!
 //! Escapes: `\{{`, `\[[`, `\[..]` are literal text.
 //!
 //! # Errors

@@ -17,7 +17,7 @@ const MAX_COUNT: usize = 100_000;
 /// Most distinct line pieces whose compiled form is remembered.
 const PIECE_CACHE_LIMIT: usize = 1 << 16;
 
-const HEADER_DIRECTIVES: &[&str] = &["key", "width", "ident", "redact", "forbid", "exit"];
+const HEADER_DIRECTIVES: &[&str] = &["key", "width", "ident", "redact", "forbid", "exit", "num"];
 const BODY_DIRECTIVES: &[&str] = &[
     "sync",
     "interleave",
@@ -81,6 +81,12 @@ pub(crate) struct Parser {
     template_lines: Vec<(usize, bool)>,
     /// The body line being compiled.
     cur_line: usize,
+    /// Numeric variables: name, initial value (`%num`), line that set it.
+    nums: Vec<(String, Option<i64>, usize)>,
+    /// Numeric variables given a value in the body (`[[#N:]]`).
+    num_defined: Vec<bool>,
+    /// Kind of the block whose line is being compiled.
+    cur_kind: Option<Kind>,
 }
 
 /// A span of a literal piece claimed by a header declaration.
@@ -115,6 +121,9 @@ impl Parser {
             columns: Vec::new(),
             template_lines: Vec::new(),
             cur_line: 0,
+            nums: Vec::new(),
+            num_defined: Vec::new(),
+            cur_kind: None,
         }
     }
 
@@ -258,6 +267,22 @@ impl Parser {
                     return Err(self.err(n, args_col, format!("`%width {w}` is too large")));
                 }
                 self.width = Some((w, n));
+            }
+            "num" => {
+                let (name, value) = split_word(args);
+                let bad = || SpecError {
+                    hint: Some("write `%num NAME VALUE`, e.g. `%num TRIES 0`".to_owned()),
+                    ..self.err(n, args_col, "bad `%num`")
+                };
+                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    return Err(bad());
+                }
+                let v = value.trim().parse::<i64>().map_err(|_| bad())?;
+                if self.nums.iter().any(|x| x.0 == name) {
+                    return Err(self.err(n, args_col, format!("`%num {name}` declared twice")));
+                }
+                self.nums.push((name.to_owned(), Some(v), n));
+                self.num_defined.push(false);
             }
             "exit" => {
                 if self.exit.is_some() {
@@ -776,6 +801,7 @@ impl Parser {
         kind: Kind,
     ) -> Result<Item, SpecError> {
         self.cur_line = n;
+        self.cur_kind = Some(kind);
         if kind == Kind::Tokens {
             let tpl = self.add_template(Template::new(vec![Seg::Lit(text.clone().into())]));
             return Ok(Item {
@@ -895,7 +921,8 @@ impl Parser {
             return Ok(segs.clone());
         }
         let segs = self.segments_uncached(n, piece, offset)?;
-        if self.piece_cache.len() < PIECE_CACHE_LIMIT {
+        // Numeric captures depend on the block they are in: not cached.
+        if self.piece_cache.len() < PIECE_CACHE_LIMIT && !piece.contains("[[#") {
             self.piece_cache.insert(piece.into(), segs.clone());
         }
         Ok(segs)
@@ -960,7 +987,72 @@ impl Parser {
         Ok(segs)
     }
 
+    /// The id of numeric variable `name`, declared on first use.
+    fn num_var(&mut self, name: &str, n: usize, col: usize) -> Result<u32, SpecError> {
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(self.err(n, col, format!("bad numeric variable `{name}`")));
+        }
+        if let Some(i) = self.nums.iter().position(|x| x.0 == name) {
+            return Ok(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        self.nums.push((name.to_owned(), None, n));
+        self.num_defined.push(false);
+        Ok(u32::try_from(self.nums.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// `[[#N:]]`, `[[#N]]`, `[[#N+K]]`, `[[#N-K]]`, `[[#N:EXPR]]`, `[[#K]]`.
+    fn numeric(&mut self, n: usize, col: usize, body: &str) -> Result<Seg, SpecError> {
+        if !matches!(self.cur_kind, Some(Kind::Ordered | Kind::Interleave)) {
+            return Err(SpecError {
+                hint: Some("numeric variables follow one sequence: use them in ordered blocks or interleave threads".to_owned()),
+                ..self.err(n, col, "numeric capture outside an ordered or interleave block")
+            });
+        }
+        let bad = |p: &Self| SpecError {
+            hint: Some(
+                "write `[[#N:]]` to set N, `[[#N+1]]` to use it, `[[#N:N+1]]` to count".to_owned(),
+            ),
+            ..p.err(n, col, format!("bad numeric capture `[[#{body}]]`"))
+        };
+        let (set, expr) = match body.split_once(':') {
+            Some((set, expr)) => (Some(set.trim()), expr.trim()),
+            None => (None, body.trim()),
+        };
+        let value = if expr.is_empty() {
+            None
+        } else if let Ok(k) = expr.parse::<i64>() {
+            Some(crate::pattern::NumExpr::Const(k))
+        } else {
+            let cut = expr.find(['+', '-']).unwrap_or(expr.len());
+            let (name, rest) = expr.split_at(cut);
+            let k = if rest.is_empty() {
+                0
+            } else {
+                let (sign, digits) = rest.split_at(1);
+                let d = digits.trim().parse::<i64>().map_err(|_| bad(self))?;
+                if sign == "-" { -d } else { d }
+            };
+            let v = self.num_var(name.trim(), n, col)?;
+            Some(crate::pattern::NumExpr::Var(v, k))
+        };
+        if set.is_none() && value.is_none() {
+            return Err(bad(self));
+        }
+        let set = match set {
+            Some(name) => {
+                let v = self.num_var(name, n, col)?;
+                self.num_defined[v as usize] = true;
+                Some(v)
+            }
+            None => None,
+        };
+        Ok(Seg::Num(crate::pattern::NumSeg { set, value }))
+    }
+
     fn capture(&mut self, n: usize, col: usize, body: &str) -> Result<Seg, SpecError> {
+        if let Some(num) = body.strip_prefix('#') {
+            return self.numeric(n, col, num);
+        }
         let (name, ty) = match body.split_once(':') {
             Some((name, ty)) => (name, Some(ty)),
             None => (body, None),
@@ -1166,6 +1258,20 @@ impl Parser {
         if let Some(r) = self.redacts.iter().find(|r| !r.used) {
             return Err(self.err(r.line, 1, "`%redact` matches nothing in the body"));
         }
+        for (i, (name, init, line)) in self.nums.iter().enumerate() {
+            if init.is_none() && !self.num_defined[i] {
+                return Err(SpecError {
+                    hint: Some(format!(
+                        "give it a start with `%num {name} 0` in the header, or set it with `[[#{name}:]]`"
+                    )),
+                    ..self.err(
+                        *line,
+                        1,
+                        format!("numeric variable `{name}` is used but never set"),
+                    )
+                });
+            }
+        }
         let var_regex: Vec<u32> = self.vars.iter().map(|v| v.regex).collect();
         let key_width = crate::width::infer(&self.file, self.width, &self.columns)?;
         let cx = crate::pattern::Cx {
@@ -1190,6 +1296,8 @@ impl Parser {
             .collect();
         let (plans, classes) = crate::plan::plan(&blocks, &self.templates);
         Ok(Spec {
+            num_init: self.nums.iter().map(|x| x.1).collect(),
+            num_names: self.nums.iter().map(|x| x.0.clone()).collect(),
             key_width,
             key_texts: self.key_texts,
             plans,

@@ -35,6 +35,52 @@ pub(crate) enum Seg {
     /// The key column of a key-abstracted line: the actual line shows
     /// [`SELF_MARK`] in place of its key and exactly the padding its length needs.
     SelfKey,
+    /// A decimal integer tied to numeric variables (`[[#N+1]]`, `[[#N:]]`).
+    Num(NumSeg),
+}
+
+/// `[[#SET:EXPR]]`: the span is an integer equal to EXPR (any when `None`), and
+/// numeric variable SET takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct NumSeg {
+    pub(crate) set: Option<u32>,
+    pub(crate) value: Option<NumExpr>,
+}
+
+/// A numeric expression: a variable plus a constant, or a constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum NumExpr {
+    Var(u32, i64),
+    Const(i64),
+}
+
+/// Values of the numeric variables along one sequence (`None`: not yet set).
+pub(crate) type Env = Vec<Option<i64>>;
+
+impl NumSeg {
+    /// Does `got` agree with the expression under `env`? Sets the variable.
+    fn apply(&self, got: &str, env: &mut Env) -> bool {
+        let Ok(v) = got.parse::<i64>() else {
+            return false;
+        };
+        let want = match self.value {
+            None => None,
+            Some(NumExpr::Const(c)) => Some(c),
+            Some(NumExpr::Var(x, k)) => match env.get(x as usize).copied().flatten() {
+                Some(base) => Some(base.saturating_add(k)),
+                None => return false,
+            },
+        };
+        if want.is_some_and(|w| w != v) {
+            return false;
+        }
+        if let Some(set) = self.set {
+            if let Some(slot) = env.get_mut(set as usize) {
+                *slot = Some(v);
+            }
+        }
+        true
+    }
 }
 
 /// A compiled line: its pieces, and the one regex (or literal) they compile to.
@@ -90,6 +136,8 @@ pub(crate) enum Prog {
 pub(crate) enum Check {
     /// Group `group` is the value of variable `var`.
     Slot { var: u32, group: usize },
+    /// Group `group` is an integer tied to numeric variables.
+    Num { seg: NumSeg, group: usize },
     /// Group `col` is a key column and group `pad` the spaces after it: exactly
     /// `width - chars(col)` of them (none when the key is at least as wide).
     Col {
@@ -114,6 +162,11 @@ impl Template {
         }
     }
 
+    /// True when the template mentions a numeric variable.
+    pub(crate) fn has_nums(&self) -> bool {
+        self.segs.iter().any(|s| matches!(s, Seg::Num(_)))
+    }
+
     /// True when the template has no variable slots.
     pub(crate) fn has_slots(&self) -> bool {
         self.segs.iter().any(|s| matches!(s, Seg::Slot(_)))
@@ -134,7 +187,7 @@ impl Template {
                     let used = out[col..].chars().count();
                     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
                 }
-                Seg::Re(_) | Seg::SelfKey => return None,
+                Seg::Re(_) | Seg::SelfKey | Seg::Num(_) => return None,
             }
         }
         Some(out)
@@ -292,6 +345,14 @@ impl Template {
                     src.push_str(&format!("{})", cx.regexes.source[re as usize]));
                     checks.push(Check::Slot { var: *v, group: g });
                 }
+                Part::Other(Seg::Num(seg)) => {
+                    let g = group(&mut src, &mut names);
+                    src.push_str("-?[0-9]+)");
+                    checks.push(Check::Num {
+                        seg: *seg,
+                        group: g,
+                    });
+                }
                 Part::Other(Seg::SelfKey) => {
                     src.push_str(&regex::escape(&SELF_MARK.to_string()));
                 }
@@ -312,7 +373,7 @@ impl Template {
             .collect();
         for c in &mut checks {
             match c {
-                Check::Slot { group, .. } => *group = index[*group],
+                Check::Slot { group, .. } | Check::Num { group, .. } => *group = index[*group],
                 Check::Col { col, pad, .. } => {
                     *col = index[*col];
                     *pad = index[*pad];
@@ -441,6 +502,8 @@ fn glob(texts: &[Box<str>], line: &str) -> bool {
 pub(crate) struct Bind<'s> {
     pub(crate) fixed: Option<&'s [Option<String>]>,
     pub(crate) local: Vec<(u32, String)>,
+    /// Numeric variables along the sequence being matched (`None`: not tracked).
+    pub(crate) nums: Option<Env>,
 }
 
 impl<'s> Bind<'s> {
@@ -449,6 +512,7 @@ impl<'s> Bind<'s> {
         Bind {
             fixed: Some(values),
             local: Vec::new(),
+            nums: None,
         }
     }
 
@@ -457,7 +521,36 @@ impl<'s> Bind<'s> {
         Bind {
             fixed: None,
             local: Vec::new(),
+            nums: None,
         }
+    }
+}
+
+/// [`matches`] along a sequence: numeric variables come from and go back to `env`.
+pub(crate) fn matches_env(
+    t: &Template,
+    line: &str,
+    cx: &Cx<'_>,
+    b: &mut Bind<'_>,
+    env: &mut Env,
+) -> bool {
+    b.nums = Some(std::mem::take(env));
+    let ok = matches(t, line, cx, b);
+    *env = b.nums.take().unwrap_or_default();
+    ok
+}
+
+/// [`matches`], along a sequence when `env` is given.
+pub(crate) fn matches_opt(
+    t: &Template,
+    line: &str,
+    cx: &Cx<'_>,
+    b: &mut Bind<'_>,
+    env: Option<&mut Env>,
+) -> bool {
+    match env {
+        Some(env) => matches_env(t, line, cx, b, env),
+        None => matches(t, line, cx, b),
     }
 }
 
@@ -509,15 +602,22 @@ pub(crate) fn matches(t: &Template, line: &str, cx: &Cx<'_>, b: &mut Bind<'_>) -
     }
     let span = |g: usize| locs.get(g).map_or("", |(s, e)| &line[s..e]);
     let mark = b.local.len();
+    let saved = b.nums.clone();
     for c in checks {
         let ok = match *c {
             Check::Col { col, pad, width } => {
                 span(pad).len() == width.saturating_sub(span(col).chars().count())
             }
             Check::Slot { var, group } => bind_value(b, var, span(group)),
+            // Without an environment (a line checked alone) any integer will do.
+            Check::Num { seg, group } => match b.nums.as_mut() {
+                Some(env) => seg.apply(span(group), env),
+                None => span(group).parse::<i64>().is_ok(),
+            },
         };
         if !ok {
             b.local.truncate(mark);
+            b.nums = saved;
             return false;
         }
     }

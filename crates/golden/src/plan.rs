@@ -35,6 +35,8 @@ pub(crate) struct Class {
     /// Key-abstracted templates of its lines, and their counts.
     pub(crate) tpls: Vec<u32>,
     pub(crate) counts: Vec<Count>,
+    /// Some line mentions a numeric variable.
+    pub(crate) nums: bool,
     /// Groups of its lines (positions in `tpls`).
     pub(crate) groups: Vec<Group>,
     /// Every count is exactly one and there is no group: lines pair up by position.
@@ -100,7 +102,10 @@ pub(crate) fn plan(blocks: &[Block], templates: &[Template]) -> (Vec<Option<Plan
                 let counts: Vec<Count> = sig_lines.iter().map(|s| s.1).collect();
                 classes.push(Class {
                     tpls: sig_lines.iter().map(|s| s.0).collect(),
-                    exact: groups.is_empty() && counts.iter().all(|c| *c == (1, Some(1))),
+                    exact: groups.is_empty()
+                        && counts.iter().all(|c| *c == (1, Some(1)))
+                        && !sig_lines.iter().any(|s| templates[s.0 as usize].has_nums()),
+                    nums: sig_lines.iter().any(|s| templates[s.0 as usize].has_nums()),
                     groups,
                     slots: sig_lines
                         .iter()

@@ -19,7 +19,7 @@
 //!    one must pass (a checker stricter than its spec is wrong too).
 
 use crate::keys::KeyFinder;
-use crate::pattern::{Bind, matches};
+use crate::pattern::{Bind, Env, matches, matches_env};
 use crate::spec::{Block, Kind, Spec};
 use crate::tokens::tokens;
 use std::collections::BTreeMap;
@@ -45,6 +45,7 @@ fn render_line(
     spec: &Spec,
     text: &str,
     captures: &mut BTreeMap<String, String>,
+    env: &mut Env,
 ) -> Option<(String, Vec<(usize, usize)>)> {
     let mut out = String::new();
     let mut protected = Vec::new();
@@ -64,6 +65,12 @@ fn render_line(
             let sample = SAMPLES.iter().find(|s| re.is_match(s))?;
             protected.push((out.len(), out.len() + sample.len()));
             out.push_str(sample);
+            rest = &inner[end + 2..];
+        } else if let Some(inner) = rest.strip_prefix("[[#") {
+            let end = inner.find("]]")?;
+            let value = numeric(spec, &inner[..end], env)?;
+            protected.push((out.len(), out.len() + value.len()));
+            out.push_str(&value);
             rest = &inner[end + 2..];
         } else if let Some(inner) = rest.strip_prefix("[[") {
             let end = inner.find("]]")?;
@@ -100,6 +107,34 @@ fn render_line(
     Some((out, protected))
 }
 
+/// The value of a numeric capture `[[#BODY]]` under `env` (7 when it may be any
+/// integer), which it then sets.
+fn numeric(spec: &Spec, body: &str, env: &mut Env) -> Option<String> {
+    let id = |name: &str| spec.num_names.iter().position(|n| n == name.trim());
+    let (set, expr) = match body.split_once(':') {
+        Some((set, expr)) => (Some(id(set)?), expr.trim()),
+        None => (None, body.trim()),
+    };
+    let value = if expr.is_empty() {
+        7
+    } else if let Ok(k) = expr.parse::<i64>() {
+        k
+    } else {
+        let cut = expr.find(['+', '-']).unwrap_or(expr.len());
+        let (name, k) = expr.split_at(cut);
+        let k: i64 = match k.split_at_checked(1) {
+            Some(("-", d)) => -d.trim().parse::<i64>().ok()?,
+            Some((_, d)) => d.trim().parse().ok()?,
+            None => 0,
+        };
+        (*env.get(id(name)?)?)? + k
+    };
+    if let Some(v) = set {
+        env[v] = Some(value);
+    }
+    Some(value.to_string())
+}
+
 /// How often each item is rendered.
 fn copies(min: usize, max: Option<usize>) -> usize {
     min.max(1).min(max.unwrap_or(usize::MAX))
@@ -109,14 +144,8 @@ fn render(spec: &Spec) -> Option<(Vec<Line>, Vec<Option<String>>)> {
     let mut captures = BTreeMap::new();
     let mut lines = Vec::new();
     for (b, block) in spec.blocks.iter().enumerate() {
-        let mut rendered = Vec::new();
-        for item in &block.items {
-            rendered.push(if block.kind == Kind::Tokens {
-                (item.text.clone(), Vec::new())
-            } else {
-                render_line(spec, &item.text, &mut captures)?
-            });
-        }
+        // Numeric variables follow each sequence: the block, or each thread.
+        let mut envs: BTreeMap<Option<u32>, Env> = BTreeMap::new();
         let mut i = 0;
         while i < block.items.len() {
             // A group is rendered as a whole, as often as its count requires.
@@ -127,11 +156,19 @@ fn render(spec: &Spec) -> Option<(Vec<Line>, Vec<Option<String>>)> {
             for _ in 0..reps {
                 for k in range.clone() {
                     let item = &block.items[k];
+                    let env = envs
+                        .entry(item.key.as_ref().map(|key| key.id))
+                        .or_insert_with(|| spec.num_init.clone());
                     for _ in 0..copies(item.min, item.max) {
+                        let (text, protected) = if block.kind == Kind::Tokens {
+                            (item.text.clone(), Vec::new())
+                        } else {
+                            render_line(spec, &item.text, &mut captures, env)?
+                        };
                         lines.push(Line {
-                            text: rendered[k].0.clone(),
+                            text,
                             block: b,
-                            protected: rendered[k].1.clone(),
+                            protected,
                         });
                     }
                 }
@@ -388,7 +425,8 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
 }
 
 /// Do `texts` match `items` in order, each within its count, each group of the
-/// block repeated within its count? Plain backtracking.
+/// block repeated within its count, numeric variables following along? Plain
+/// backtracking.
 fn naive_seq(
     spec: &Spec,
     block: &Block,
@@ -397,98 +435,139 @@ fn naive_seq(
     sigma: &[Option<String>],
 ) -> bool {
     let groups = crate::group::local(&block.groups, items);
-    naive_groups(spec, block, items, &groups, texts, sigma)
+    let nv = Naive { spec, block, sigma };
+    !nv.groups(items, &groups, texts, spec.num_init.clone())
+        .is_empty()
 }
 
-fn naive_groups(
-    spec: &Spec,
-    block: &Block,
-    items: &[usize],
-    groups: &[crate::group::Group],
-    texts: &[String],
-    sigma: &[Option<String>],
-) -> bool {
-    // Items before the first group, then the group, then the rest.
-    let Some(g) = groups.iter().min_by_key(|g| g.first) else {
-        return naive_plain(spec, block, items, texts, sigma);
-    };
-    let (before, body, after) = (
-        &items[..g.first],
-        &items[g.first..g.first + g.len],
-        &items[g.first + g.len..],
-    );
-    let rest: Vec<crate::group::Group> = groups
-        .iter()
-        .filter(|h| h.first > g.first)
-        .map(|h| crate::group::Group {
-            first: h.first - g.first - g.len,
-            ..*h
-        })
-        .collect();
-    (0..=texts.len()).any(|a| {
-        naive_plain(spec, block, before, &texts[..a], sigma)
-            && repeats(
-                g.min,
-                g.max,
-                &texts[a..],
-                &mut |t: &[String]| naive_plain(spec, block, body, t, sigma),
-                &mut |t: &[String]| naive_groups(spec, block, after, &rest, t, sigma),
-            )
-    })
+/// The naive evaluation of one sequence; each step returns every set of numeric
+/// values the lines can leave (none: no match).
+struct Naive<'a> {
+    spec: &'a Spec,
+    block: &'a Block,
+    sigma: &'a [Option<String>],
 }
 
-/// `body` matched `min..=max` times on a prefix of `texts`, then `rest` on the
-/// remainder.
-fn repeats(
-    min: usize,
-    max: Option<usize>,
-    texts: &[String],
-    body: &mut dyn FnMut(&[String]) -> bool,
-    rest: &mut dyn FnMut(&[String]) -> bool,
-) -> bool {
-    if min == 0 && rest(texts) {
-        return true;
+impl Naive<'_> {
+    fn instance(&self, i: usize, text: &str, env: &Env) -> Option<Env> {
+        let t = &self.spec.templates[self.block.items[i].tpl as usize];
+        let mut e = env.clone();
+        let mut b = Bind::fixed(self.sigma);
+        let ok = if env.is_empty() {
+            matches(t, text, &self.spec.cx(), &mut b)
+        } else {
+            matches_env(t, text, &self.spec.cx(), &mut b, &mut e)
+        };
+        ok.then_some(e)
     }
-    if max == Some(0) {
-        return false;
-    }
-    // A repetition beyond the required ones must take a line (or it changes nothing).
-    let from = usize::from(min == 0);
-    (from..=texts.len()).any(|t| {
-        body(&texts[..t])
-            && repeats(
-                min.saturating_sub(1),
-                max.map(|m| m - 1),
-                &texts[t..],
-                body,
-                rest,
-            )
-    })
-}
 
-/// Do `texts` match `items` in order, each within its count? Plain backtracking.
-fn naive_plain(
-    spec: &Spec,
-    block: &Block,
-    items: &[usize],
-    texts: &[String],
-    sigma: &[Option<String>],
-) -> bool {
-    let Some((&first, rest)) = items.split_first() else {
-        return texts.is_empty();
-    };
-    let it = &block.items[first];
-    let max = it.max.unwrap_or(usize::MAX).min(texts.len());
-    let mut taken = 0;
-    loop {
-        if taken >= it.min && naive_plain(spec, block, rest, &texts[taken..], sigma) {
-            return true;
+    fn groups(
+        &self,
+        items: &[usize],
+        groups: &[crate::group::Group],
+        texts: &[String],
+        env: Env,
+    ) -> Vec<Env> {
+        // Items before the first group, then the group, then the rest.
+        let Some(g) = groups.iter().min_by_key(|g| g.first) else {
+            return self.plain(items, texts, env);
+        };
+        let (before, body, after) = (
+            &items[..g.first],
+            &items[g.first..g.first + g.len],
+            &items[g.first + g.len..],
+        );
+        let rest: Vec<crate::group::Group> = groups
+            .iter()
+            .filter(|h| h.first > g.first)
+            .map(|h| crate::group::Group {
+                first: h.first - g.first - g.len,
+                ..*h
+            })
+            .collect();
+        let mut out = Vec::new();
+        for a in 0..=texts.len() {
+            for e in self.plain(before, &texts[..a], env.clone()) {
+                out.extend(
+                    self.repeats(g.min, g.max, body, &texts[a..], e, &mut |t, e| {
+                        self.groups(after, &rest, t, e)
+                    }),
+                );
+            }
         }
-        if taken == max || !instance(spec, block, first, &texts[taken], sigma) {
-            return false;
-        }
-        taken += 1;
+        dedup(out)
     }
+
+    /// `body` matched `min..=max` times on a prefix of `texts`, then `rest` on
+    /// the remainder.
+    fn repeats(
+        &self,
+        min: usize,
+        max: Option<usize>,
+        body: &[usize],
+        texts: &[String],
+        env: Env,
+        rest: &mut dyn FnMut(&[String], Env) -> Vec<Env>,
+    ) -> Vec<Env> {
+        let mut out = Vec::new();
+        if min == 0 {
+            out.extend(rest(texts, env.clone()));
+        }
+        if max == Some(0) {
+            return dedup(out);
+        }
+        // A repetition beyond the required ones must take a line (or it changes nothing).
+        let from = usize::from(min == 0);
+        for t in from..=texts.len() {
+            for e in self.plain(body, &texts[..t], env.clone()) {
+                out.extend(self.repeats(
+                    min.saturating_sub(1),
+                    max.map(|m| m - 1),
+                    body,
+                    &texts[t..],
+                    e,
+                    rest,
+                ));
+            }
+        }
+        dedup(out)
+    }
+
+    /// `texts` against `items` in order, each within its count.
+    fn plain(&self, items: &[usize], texts: &[String], env: Env) -> Vec<Env> {
+        let Some((&first, rest)) = items.split_first() else {
+            return if texts.is_empty() {
+                vec![env]
+            } else {
+                Vec::new()
+            };
+        };
+        let it = &self.block.items[first];
+        let max = it.max.unwrap_or(usize::MAX).min(texts.len());
+        let mut out = Vec::new();
+        let mut cur = env;
+        let mut taken = 0;
+        loop {
+            if taken >= it.min {
+                out.extend(self.plain(rest, &texts[taken..], cur.clone()));
+            }
+            if taken == max {
+                break;
+            }
+            match self.instance(first, &texts[taken], &cur) {
+                Some(e) => cur = e,
+                None => break,
+            }
+            taken += 1;
+        }
+        dedup(out)
+    }
+}
+
+fn dedup(mut v: Vec<Env>) -> Vec<Env> {
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Can every line be given to an item, each item within its count? Backtracking.

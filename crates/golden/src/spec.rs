@@ -130,6 +130,10 @@ pub(crate) struct Var {
 pub struct Spec {
     pub(crate) name: String,
     pub(crate) key: Option<Regex>,
+    /// Numeric variables: start values (`%num`) and names.
+    pub(crate) num_init: crate::pattern::Env,
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the mutation self-test"))]
+    pub(crate) num_names: Vec<String>,
     /// Width of the key column (`%-10s`: 10; 0 when unpadded).
     pub(crate) key_width: usize,
     pub(crate) forbids: Vec<Forbid>,

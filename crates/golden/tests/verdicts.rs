@@ -364,3 +364,50 @@ fn groups_are_checked_when_parsed() {
     let e = parse_err("%%\n%ordered\n%group\na\n%end\n");
     assert!(e.contains("unclosed `%ordered` block"), "{e}");
 }
+
+// ----- numeric captures -----
+
+#[test]
+fn numeric_captures_count_and_compare() {
+    let s = "%num T 0\n%%\n%ordered\n%times 0..\n%group\ntry\niter [[#T:T+1]] no\n%end\ntry\niter [[#T:T+1]] yes\ndone after [[#T]]\n%end\n";
+    assert!(verdict(s, "try\niter 1 yes\ndone after 1\n"));
+    assert!(verdict(
+        s,
+        "try\niter 1 no\ntry\niter 2 no\ntry\niter 3 yes\ndone after 3\n"
+    ));
+    assert!(!verdict(
+        s,
+        "try\niter 1 no\ntry\niter 3 yes\ndone after 3\n"
+    ));
+    assert!(!verdict(
+        s,
+        "try\niter 1 no\ntry\niter 2 yes\ndone after 3\n"
+    ));
+    assert!(!verdict(s, "try\niter 2 yes\ndone after 2\n"));
+    // Set from the output, then used with arithmetic.
+    let s = "%%\n%ordered\nstart [[#N:]]\nnext [[#N+1]]\nprev [[#N-1]]\n%end\n";
+    assert!(verdict(s, "start 41\nnext 42\nprev 40\n"));
+    assert!(!verdict(s, "start 41\nnext 43\nprev 40\n"));
+    // Each thread of an interleave block counts on its own.
+    let s = "%key /^(\\w+):/\n%num K 0\n%%\n%interleave\na: [[#K:K+1]]\na: [[#K:K+1]]\nb: [[#K:K+1]]\n%end\n";
+    assert!(verdict(s, "a: 1\nb: 1\na: 2\n"));
+    assert!(!verdict(s, "a: 1\nb: 2\na: 2\n"));
+}
+
+#[test]
+fn numeric_captures_are_checked_when_parsed() {
+    let e = parse_err("%%\n%ordered\nx [[#N+1]]\n%end\n");
+    assert!(
+        e.contains("numeric variable `N` is used but never set"),
+        "{e}"
+    );
+    let e = parse_err("%%\n%unordered\nx [[#N:]]\n%end\n");
+    assert!(
+        e.contains("numeric capture outside an ordered or interleave block"),
+        "{e}"
+    );
+    let e = parse_err("%%\n%ordered\nx [[#N+y]]\n%end\n");
+    assert!(e.contains("bad numeric capture"), "{e}");
+    let e = parse_err("%num N x\n%%\na\n");
+    assert!(e.contains("bad `%num`"), "{e}");
+}

@@ -5,8 +5,8 @@
 //! million, thousands of "missing" lines).
 
 use super::Checker;
-use crate::group::group_match;
-use crate::pattern::{Bind, matches};
+use crate::group::{group_match, seq_check};
+use crate::pattern::{Bind, matches, matches_opt};
 use crate::report::{DiffLine, Failure};
 use crate::seq::{Count, Stepper};
 use crate::spec::Block;
@@ -61,6 +61,25 @@ impl Checker<'_, '_> {
             .map(|&i| (block.items[i].min, block.items[i].max))
             .collect();
         let groups = crate::group::local(&block.groups, items);
+        if !spec.num_init.is_empty() {
+            let at = seq_check(
+                &counts,
+                &groups,
+                lines.len(),
+                &spec.num_init,
+                |i, j, env| {
+                    let it = &block.items[items[i]];
+                    let (tpl, text) = match (&it.key, shapes) {
+                        (Some(k), true) => (k.abs_tpl, self.actual.shape(lines[j])),
+                        _ => (it.tpl, self.actual.lines[lines[j]]),
+                    };
+                    let t = &spec.templates[tpl as usize];
+                    matches_opt(t, text, &cx, &mut Bind::fixed(sigma), env)
+                },
+            )
+            .err()?;
+            return Some(Bad { at, item: None });
+        }
         let at = group_match(&counts, &groups, lines.len(), m).err()?;
         if !groups.is_empty() {
             return Some(Bad { at, item: None });

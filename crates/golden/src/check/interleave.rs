@@ -4,9 +4,9 @@
 
 use super::{Actual, Checker};
 use crate::fxhash::FxHashMap;
-use crate::group::group_match;
+use crate::group::seq_check;
 use crate::matching::hopcroft_karp_first;
-use crate::pattern::{Bind, Seg, matches};
+use crate::pattern::{Bind, Seg, matches, matches_opt};
 use crate::seq::{Count, States, Stepper};
 
 /// Actual threads of one output segment.
@@ -80,15 +80,18 @@ impl<'a> Checker<'_, 'a> {
                 .iter()
                 .map(|&i| (block.items[i].min, block.items[i].max))
                 .collect();
-            let ok = group_match(&counts, &plan.unkeyed_groups, proj.unkeyed.len(), |i, j| {
-                let t = &spec.templates[block.items[plan.unkeyed[i]].tpl as usize];
-                matches(
-                    t,
-                    self.actual.lines[proj.unkeyed[j]],
-                    &cx,
-                    &mut Bind::fixed(sigma),
-                )
-            });
+            let n = proj.unkeyed.len();
+            let ok = seq_check(
+                &counts,
+                &plan.unkeyed_groups,
+                n,
+                &spec.num_init,
+                |i, j, env| {
+                    let t = &spec.templates[block.items[plan.unkeyed[i]].tpl as usize];
+                    let line = self.actual.lines[proj.unkeyed[j]];
+                    matches_opt(t, line, &cx, &mut Bind::fixed(sigma), env)
+                },
+            );
             if ok.is_err() {
                 return false;
             }
@@ -213,15 +216,17 @@ impl<'a> Checker<'_, 'a> {
                 let c = &self.classes[class];
                 let cx = self.spec.cx();
                 let lines = &proj.lines[ak];
-                group_match(&c.counts, &c.groups, lines.len(), |i, j| {
-                    let shape = self.actual.shape(lines[j]);
-                    matches(
-                        &self.spec.templates[c.tpls[i] as usize],
-                        shape,
-                        &cx,
-                        &mut Bind::fixed(sigma),
-                    )
-                })
+                seq_check(
+                    &c.counts,
+                    &c.groups,
+                    lines.len(),
+                    &self.spec.num_init,
+                    |i, j, env| {
+                        let shape = self.actual.shape(lines[j]);
+                        let t = &self.spec.templates[c.tpls[i] as usize];
+                        matches_opt(t, shape, &cx, &mut Bind::fixed(sigma), env)
+                    },
+                )
                 .is_ok()
             }
         }
@@ -303,14 +308,10 @@ impl<'a> Checker<'_, 'a> {
                 Compat::No
             }
         } else {
-            let ok = group_match(&c.counts, &c.groups, lines.len(), |i, j| {
-                let mut bind = Bind::binding();
-                matches(
-                    &self.spec.templates[c.tpls[i] as usize],
-                    shape_of(j),
-                    &cx,
-                    &mut bind,
-                )
+            let init = &self.spec.num_init;
+            let ok = seq_check(&c.counts, &c.groups, lines.len(), init, |i, j, env| {
+                let t = &self.spec.templates[c.tpls[i] as usize];
+                matches_opt(t, shape_of(j), &cx, &mut Bind::binding(), env)
             })
             .is_ok();
             match (ok, c.slots) {
@@ -450,7 +451,7 @@ impl<'a> Checker<'_, 'a> {
     /// The sweep for a class with count ranges and no variables: each actual
     /// thread advances its own automaton as its lines come by.
     fn sweep_ranged(&mut self, b: usize, s: usize, e: usize, class: usize) {
-        if !self.classes[class].groups.is_empty() {
+        if !self.classes[class].groups.is_empty() || self.classes[class].nums {
             // Compared shape by shape instead (`compat`).
             return;
         }

@@ -17,9 +17,9 @@
 //! threads cost one pass.
 
 use crate::fxhash::FxHashMap;
-use crate::group::group_match;
+use crate::group::seq_check;
 use crate::pattern::Template;
-use crate::pattern::{Bind, matches};
+use crate::pattern::{Bind, matches, matches_opt};
 use crate::plan::{Class, Plan};
 use crate::report::Failure;
 use crate::spec::{Kind, Spec};
@@ -201,14 +201,16 @@ impl<'s, 'a> Checker<'s, 'a> {
         match block.kind {
             Kind::Ordered => {
                 let counts = block.counts();
-                group_match(&counts, &block.groups, lines.len(), |i, j| {
-                    matches(
-                        &spec.templates[block.items[i].tpl as usize],
-                        lines[j],
-                        &cx,
-                        &mut Bind::fixed(sigma),
-                    )
-                })
+                seq_check(
+                    &counts,
+                    &block.groups,
+                    lines.len(),
+                    &spec.num_init,
+                    |i, j, env| {
+                        let t = &spec.templates[block.items[i].tpl as usize];
+                        matches_opt(t, lines[j], &cx, &mut Bind::fixed(sigma), env)
+                    },
+                )
                 .is_ok()
             }
             Kind::Unordered => unordered::unordered(spec, block, lines, sigma).0,
