@@ -36,7 +36,8 @@ struct Line {
 
 /// Values that sample inline regexes.
 const SAMPLES: &[&str] = &[
-    "0", "1", "42", "0.5", "0.63", "a", "x", "abc", "True", "0x1f", "", " ",
+    "0", "1", "42", "0.5", "0.63", "a", "x", "abc", "True", "0x1f", "", " ", "[]", "['0']",
+    "['1']", "['2']", "['3']",
 ];
 
 /// Render `text` (one body line): inline patterns become samples, escapes literal.
