@@ -389,6 +389,8 @@ mod report;
 mod run;
 #[cfg(test)]
 mod selftest;
+#[cfg(test)]
+mod selftest_runs;
 mod seq;
 mod spec;
 mod tokens;

@@ -200,7 +200,7 @@ enum Mutation {
     Change(usize, String),
 }
 
-fn thread_of(spec: &Spec, finder: &mut Option<KeyFinder>, text: &str) -> Option<String> {
+pub(super) fn thread_of(spec: &Spec, finder: &mut Option<KeyFinder>, text: &str) -> Option<String> {
     let f = finder.as_mut()?;
     let _ = spec;
     f.span(text).map(|s| text[s.start..s.end].to_owned())
@@ -261,7 +261,7 @@ fn mutants(spec: &Spec, lines: &[Line]) -> Vec<Mutation> {
     out
 }
 
-fn word_spans(text: &str, class: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
+pub(super) fn word_spans(text: &str, class: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -365,8 +365,26 @@ fn relabel(spec: &Spec, map: &BTreeMap<String, String>, t: &str) -> String {
     out
 }
 
+/// The key reference thread key `id` has in the run: its text with labels
+/// replaced by their values under `sigma` (themselves for a rendered body).
+fn run_key(spec: &Spec, id: u32, sigma: &[Option<String>]) -> String {
+    let text = spec.key_text(id);
+    let tpl = spec
+        .blocks
+        .iter()
+        .flat_map(|b| &b.items)
+        .find_map(|it| it.key.as_ref().filter(|k| k.id == id).map(|k| k.key_tpl));
+    tpl.and_then(|t| spec.templates[t as usize].exact_line(sigma, 0))
+        .unwrap_or_else(|| text.to_owned())
+}
+
 /// Is `texts` an instance of block `b`? Naive definitional semantics.
-fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<String>]) -> bool {
+pub(super) fn block_instance(
+    spec: &Spec,
+    b: usize,
+    texts: &[String],
+    sigma: &[Option<String>],
+) -> bool {
     let block = &spec.blocks[b];
     let all: Vec<usize> = (0..block.items.len()).collect();
     match block.kind {
@@ -386,7 +404,7 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
             let mut finder = spec.key.as_ref().map(KeyFinder::new);
             let mut want: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
             for (i, item) in block.items.iter().enumerate() {
-                let key = item.key.as_ref().map(|k| spec.key_text(k.id).to_owned());
+                let key = item.key.as_ref().map(|k| run_key(spec, k.id, sigma));
                 want.entry(key).or_default().push(i);
             }
             let mut got: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
@@ -398,7 +416,7 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
             }
             // `%sync FROM -> TO`: FROM's first k_from lines before TO's line k_to.
             let synced = block.syncs.iter().all(|sy| {
-                let pos = |id: u32| at.get(&Some(spec.key_text(id).to_owned()));
+                let pos = |id: u32| at.get(&Some(run_key(spec, id, sigma)));
                 match (pos(sy.from), pos(sy.to)) {
                     (Some(f), Some(t))
                         if sy.k_from > 0 && sy.k_from <= f.len() && sy.k_to < t.len() =>
@@ -613,7 +631,7 @@ fn apply(lines: &[Line], m: &Mutation) -> String {
     join(v)
 }
 
-fn join(lines: Vec<String>) -> String {
+pub(super) fn join(lines: Vec<String>) -> String {
     let mut s = lines.join("\n");
     s.push('\n');
     s

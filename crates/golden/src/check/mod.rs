@@ -75,6 +75,15 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
     }
 }
 
+/// The assignment under which `text` matches, if it does (for the self-test).
+#[cfg(test)]
+pub(crate) fn mapping(spec: &Spec, text: &str) -> Option<Vec<Option<String>>> {
+    let actual = Actual::new(text, spec);
+    let mut c = Checker::new(spec, &actual);
+    let (found, sigma) = c.search();
+    found.then_some(sigma)
+}
+
 struct Checker<'s, 'a> {
     spec: &'s Spec,
     actual: &'a Actual<'a>,
