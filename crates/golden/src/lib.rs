@@ -46,7 +46,7 @@
 //! - The search for an identity mapping tries at most 20,000 complete mappings;
 //!   beyond 4,096 labels only the maximum bipartite matching is tried. A report
 //!   says when the search gave up.
-//! - Token mode compares multisets of tokens: it cannot see order.
+//! - Token mode sees each writer's order, not the order between writers.
 //! - `%sync` is checked on the pairing of threads found by the matching; when a
 //!   key pattern admits several threads, other pairings are not tried for it.
 //! - Key columns are checked as left-aligned (`%-10s`), one width per file;
@@ -212,15 +212,20 @@
 //!
 //! ## `%tokens` ... `%end`: output torn mid-line
 //!
-//! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). The block matches
-//! when the run holds the same multiset of tokens (runs of letters, single other
-//! characters), whatever the order and the line breaks. Body lines are literal.
+//! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). Each body line
+//! is what one writer writes, in order; the block matches when the run's tokens
+//! (runs of letters, single other characters; spaces and line breaks count for
+//! nothing) are an interleaving of the body lines' tokens, each line's in its
+//! order. Body lines are literal. The search for an interleaving has a budget of
+//! 200,000 states; beyond it only the multisets of tokens are compared.
 //!
 //! ```
-//! let spec = "%%\n%tokens\nWorker: 0\nWorker:Worker:   21\n%end\n";
+//! let spec = "%%\n%tokens\nWorker: 0\nWorker: 1\nWorker: 2\n%end\n";
 //! let spec = golden::Spec::parse("doc", spec).unwrap();
-//! assert!(spec.check("Worker: 0\nWorker: 1\nWorker: 2\n").is_match());
+//! assert!(spec.check("Worker: 0\nWorker:Worker:   21\n").is_match());
 //! assert!(!spec.check("Worker: 0\nWorker: 1\n").is_match());
+//! // A digit before its own writer's `Worker:`.
+//! assert!(!spec.check("0: Worker\n1: Worker\n2: Worker\n").is_match());
 //! ```
 //!
 //! # Line modifiers

@@ -389,14 +389,28 @@ pub(super) fn block_instance(
     let all: Vec<usize> = (0..block.items.len()).collect();
     match block.kind {
         Kind::Tokens => {
-            let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
-            let want = want.join("\n");
-            let mut a = tokens(&want);
+            // Each reference line's tokens, in order, interleaved: plain
+            // backtracking over which line takes each token.
+            let want: Vec<Vec<&str>> = block.items.iter().map(|i| tokens(&i.text)).collect();
             let joined = texts.join("\n");
-            let mut g = tokens(&joined);
-            a.sort_unstable();
-            g.sort_unstable();
-            a == g
+            let got = tokens(&joined);
+            fn shuffle(want: &[Vec<&str>], p: &mut Vec<usize>, got: &[&str]) -> bool {
+                let Some((first, rest)) = got.split_first() else {
+                    return want.iter().zip(p.iter()).all(|(w, &k)| k == w.len());
+                };
+                for i in 0..want.len() {
+                    if want[i].get(p[i]) == Some(first) {
+                        p[i] += 1;
+                        let ok = shuffle(want, p, rest);
+                        p[i] -= 1;
+                        if ok {
+                            return true;
+                        }
+                    }
+                }
+                false
+            }
+            shuffle(&want, &mut vec![0; want.len()], &got)
         }
         Kind::Ordered => naive_seq(spec, block, &all, texts, sigma),
         Kind::Unordered => naive_bag(spec, block, texts, &mut vec![0; block.items.len()], sigma),

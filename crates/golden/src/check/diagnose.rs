@@ -109,7 +109,11 @@ impl Checker<'_, '_> {
                 let want = want.join("\n");
                 let got = self.actual.lines[s..e].join("\n");
                 let (m, x) = bag_diff(&tokens(&want), &tokens(&got));
-                f.reason = format!("tokens differ: missing {m:?}, unexpected {x:?}");
+                f.reason = if m.is_empty() && x.is_empty() {
+                    "the tokens are all there, but no interleaving of the reference lines keeps each line's tokens in order".to_owned()
+                } else {
+                    format!("tokens differ: missing {m:?}, unexpected {x:?}")
+                };
                 for it in &block.items {
                     f.diff.push(DiffLine::Missing(it.line, it.text.clone()));
                 }

@@ -23,7 +23,7 @@ use crate::pattern::{Bind, matches, matches_opt};
 use crate::plan::{Class, Plan};
 use crate::report::Failure;
 use crate::spec::{Kind, Spec};
-use crate::tokens::{bag_diff, tokens};
+use crate::tokens::tokens_match;
 use std::collections::BTreeSet;
 
 mod actual;
@@ -224,11 +224,8 @@ impl<'s, 'a> Checker<'s, 'a> {
             }
             Kind::Unordered => unordered::unordered(spec, block, lines, sigma).0,
             Kind::Tokens => {
-                let text: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
-                let want = text.join("\n");
-                let got = lines.join("\n");
-                let (m, x) = bag_diff(&tokens(&want), &tokens(&got));
-                m.is_empty() && x.is_empty()
+                let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
+                tokens_match(&want, lines)
             }
             Kind::Interleave => self.interleave_ok(b, s, e, sigma),
         }
