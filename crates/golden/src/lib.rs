@@ -210,6 +210,19 @@
 //! assert!(!spec.check("w: working\nm: joining w\nm: joined\nw: done\n").is_match());
 //! ```
 //!
+//! ## `%count N /REGEX/`: how many lines of a block match
+//!
+//! Inside a block: the number of lines of the block's stretch of output that
+//! the regex matches must be N (or in `N..M`, `N..`). With the key in the regex
+//! it counts one thread's lines (exactly three `Acquired`).
+//!
+//! ```
+//! let spec = "%%\n%unordered\n%count 2 /^ok/\n%times 1..\n[..]\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("ok 1\nfail\nok 2\n").is_match());
+//! assert!(!spec.check("ok 1\nfail\n").is_match());
+//! ```
+//!
 //! ## `%tokens` ... `%end`: output torn mid-line
 //!
 //! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). Each body line

@@ -28,6 +28,7 @@ const BODY_DIRECTIVES: &[&str] = &[
     "times",
     "optional",
     "group",
+    "count",
     "forbid",
     "#",
 ];
@@ -444,6 +445,7 @@ impl Parser {
                             forbids: Vec::new(),
                             syncs: Vec::new(),
                             groups: Vec::new(),
+                            counted: Vec::new(),
                         });
                     }
                     "group" => {
@@ -597,6 +599,28 @@ impl Parser {
                             Regex::new(&source).map_err(|e| self.bad_regex(n, col, &source, &e))?;
                         b.forbids.push(Forbid { re, line: n });
                     }
+                    "count" => {
+                        let Some(b) = open.as_mut() else {
+                            return Err(SpecError {
+                                hint: Some(
+                                    "put it inside the block whose lines it counts".to_owned(),
+                                ),
+                                ..self.err(n, 1, "`%count` must be inside a block")
+                            });
+                        };
+                        let (range, rest) = split_word(args);
+                        let rest_col = line.len() - rest.len() + 1;
+                        let (min, max) = self.range(n, range, args_col)?;
+                        let (source, col) = self.one_regex(n, rest, rest_col)?;
+                        let re =
+                            Regex::new(&source).map_err(|e| self.bad_regex(n, col, &source, &e))?;
+                        b.counted.push(crate::spec::Counted {
+                            re,
+                            min,
+                            max,
+                            line: n,
+                        });
+                    }
                     _ => {
                         return Err(self.unknown(
                             n,
@@ -623,6 +647,7 @@ impl Parser {
                     forbids: Vec::new(),
                     syncs: Vec::new(),
                     groups: Vec::new(),
+                    counted: Vec::new(),
                 }),
             };
             let kind = target.kind;

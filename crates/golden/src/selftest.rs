@@ -386,6 +386,13 @@ pub(super) fn block_instance(
     sigma: &[Option<String>],
 ) -> bool {
     let block = &spec.blocks[b];
+    let counted = |c: &crate::spec::Counted| {
+        let k = texts.iter().filter(|t| c.re.is_match(t)).count();
+        k >= c.min && c.max.is_none_or(|m| k <= m)
+    };
+    if !block.counted.iter().all(counted) {
+        return false;
+    }
     let all: Vec<usize> = (0..block.items.len()).collect();
     match block.kind {
         Kind::Tokens => {

@@ -74,6 +74,25 @@ pub(crate) struct Block {
     pub(crate) syncs: Vec<Sync>,
     /// `%group` ... `%end`: runs of items repeated as a whole.
     pub(crate) groups: Vec<crate::group::Group>,
+    /// `%count N /re/`: how many of the block's lines match a regex.
+    pub(crate) counted: Vec<Counted>,
+}
+
+/// `%count MIN..MAX /re/` inside a block.
+#[derive(Debug, Clone)]
+pub(crate) struct Counted {
+    pub(crate) re: Regex,
+    pub(crate) min: usize,
+    pub(crate) max: Option<usize>,
+    pub(crate) line: usize,
+}
+
+impl Counted {
+    /// The count in `lines`, if it is outside the range.
+    pub(crate) fn violated<'l>(&self, lines: impl Iterator<Item = &'l str>) -> Option<usize> {
+        let k = lines.filter(|l| self.re.is_match(l)).count();
+        (k < self.min || self.max.is_some_and(|m| k > m)).then_some(k)
+    }
 }
 
 /// `%sync FROM -> TO`: the first `k_from` lines of thread FROM come before line

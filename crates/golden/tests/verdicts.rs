@@ -411,3 +411,26 @@ fn numeric_captures_are_checked_when_parsed() {
     let e = parse_err("%num N x\n%%\na\n");
     assert!(e.contains("bad `%num`"), "{e}");
 }
+
+// ----- counts -----
+
+#[test]
+fn a_count_bounds_the_lines_of_a_block_that_match() {
+    let s = "%key /^(\\w+):/\n%%\n%interleave\n%count 3 /^w: .*Acquired$/\n%times 1..\nw: {{Not acquired|Acquired}}\nm: done\n%end\n";
+    assert!(verdict(
+        s,
+        "w: Acquired\nw: Not acquired\nw: Acquired\nm: done\nw: Acquired\n"
+    ));
+    let r = spec(s)
+        .check("w: Acquired\nw: Acquired\nm: done\n")
+        .to_string();
+    assert!(r.contains("2 line(s) match `%count 3"), "{r}");
+    assert!(!verdict(
+        s,
+        "w: Acquired\nw: Acquired\nw: Acquired\nw: Acquired\nm: done\n"
+    ));
+    let e = parse_err("%%\n%count 3 /x/\na\n");
+    assert!(e.contains("`%count` must be inside a block"), "{e}");
+    let e = parse_err("%%\n%ordered\n%count 3..1 /x/\na\n%end\n");
+    assert!(e.contains("empty range"), "{e}");
+}

@@ -89,6 +89,21 @@ impl Checker<'_, '_> {
                 return Failure::forbidden(spec, Some(b), fb.line, j, self.actual.lines[j]);
             }
         }
+        for c in &block.counted {
+            if let Some(k) = c.violated(lines.iter().map(|&j| self.actual.lines[j])) {
+                let want = match c.max {
+                    Some(m) if m == c.min => format!("{m}"),
+                    Some(m) => format!("{}..{m}", c.min),
+                    None => format!("{}..", c.min),
+                };
+                f.reason = format!(
+                    "{k} line(s) match `%count {want} /{}/` (spec line {})",
+                    c.re.as_str(),
+                    c.line
+                );
+                return f;
+            }
+        }
         let view = View {
             spec,
             block,

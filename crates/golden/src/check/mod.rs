@@ -206,6 +206,13 @@ impl<'s, 'a> Checker<'s, 'a> {
         {
             return false;
         }
+        if block
+            .counted
+            .iter()
+            .any(|c| c.violated(lines.iter().copied()).is_some())
+        {
+            return false;
+        }
         let cx = spec.cx();
         match block.kind {
             Kind::Ordered => {
