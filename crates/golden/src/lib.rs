@@ -393,6 +393,7 @@
 //! check of what the example printed before it.
 
 mod bless;
+mod chain;
 mod check;
 mod error;
 mod example_test;

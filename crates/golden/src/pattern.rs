@@ -162,6 +162,14 @@ impl Template {
         }
     }
 
+    /// The one line the template matches, when it is plain text.
+    pub(crate) fn plain_text(&self, cx: &Cx<'_>) -> Option<&str> {
+        match self.prog(cx) {
+            Prog::Lit(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// True when the template mentions a numeric variable.
     pub(crate) fn has_nums(&self) -> bool {
         self.segs.iter().any(|s| matches!(s, Seg::Num(_)))

@@ -16,6 +16,7 @@
 //! each (class, shape) pair is compared once, so a million lines from a thousand
 //! threads cost one pass.
 
+use crate::chain::Chain;
 use crate::fxhash::FxHashMap;
 use crate::group::seq_check;
 use crate::pattern::Template;
@@ -91,6 +92,8 @@ struct Checker<'s, 'a> {
     classes: &'s [Class],
     projs: FxHashMap<(usize, usize, usize), Proj<'a>>,
     leaf_memo: FxHashMap<(usize, usize, usize), bool>,
+    /// Ordered blocks whose counts are all at most one, indexed (see `chain`).
+    chains: FxHashMap<usize, Option<Chain>>,
     values: Vec<String>,
     value_ids: FxHashMap<String, u32>,
     /// Why the search over mappings stopped before trying them all.
@@ -106,6 +109,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             classes: &spec.classes,
             projs: FxHashMap::default(),
             leaf_memo: FxHashMap::default(),
+            chains: FxHashMap::default(),
             values: Vec::new(),
             value_ids: FxHashMap::default(),
             gave_up: None,
@@ -215,6 +219,24 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
         let cx = spec.cx();
         match block.kind {
+            Kind::Ordered if block.groups.is_empty() && spec.num_init.is_empty() => {
+                let chain = self.chains.entry(b).or_insert_with(|| {
+                    let texts: Vec<Option<&str>> = block
+                        .items
+                        .iter()
+                        .map(|i| spec.templates[i.tpl as usize].plain_text(&cx))
+                        .collect();
+                    Chain::new(&block.counts(), &texts)
+                });
+                let m = |i: usize, j: usize| {
+                    let t = &spec.templates[block.items[i].tpl as usize];
+                    matches(t, lines[j], &cx, &mut Bind::fixed(sigma))
+                };
+                match chain {
+                    Some(chain) => chain.matches(lines.len(), |j| lines[j], m).is_ok(),
+                    None => crate::seq::seq_match(&block.counts(), lines.len(), m).is_ok(),
+                }
+            }
             Kind::Ordered => {
                 let counts = block.counts();
                 seq_check(
