@@ -10,6 +10,7 @@ pub(crate) mod deadlock;
 pub(crate) mod holders;
 pub(crate) mod lockdep;
 pub mod trace;
+mod trace_json;
 
 use std::panic::Location;
 use std::sync::atomic::{AtomicU8, Ordering};
