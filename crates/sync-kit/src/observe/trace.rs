@@ -233,4 +233,3 @@ pub(crate) fn finish() {
         eprintln!("sync-kit: cannot write {TRACE_VAR}={:?}: {err}", rec.path);
     }
 }
-
