@@ -22,7 +22,7 @@ echo "machine: $(nproc) cores, $(python3 --version 2>&1), $(rustc --version)"
 echo "load average (1/5/15 min) before: $(load)"
 
 cargo build --release --locked -p bench --bin harness
-target/release/harness "${quick[@]}" --out "$out/rust.json"
+"${CARGO_TARGET_DIR:-target}"/release/harness "${quick[@]}" --out "$out/rust.json"
 python3 scripts/bench_cpython.py "${quick[@]}" --out "$out/cpython.json"
 
 # --- golden ------------------------------------------------------------------

@@ -161,6 +161,35 @@ impl Broadcast for StdBroadcast {
     }
 }
 
+/// Reference: [`parking_lot::Mutex<u64>`] and [`parking_lot::Condvar`]
+/// (whose `notify_all` requeues the waiters onto the mutex).
+#[derive(Default)]
+pub struct ParkingLotBroadcast {
+    generation: parking_lot::Mutex<u64>,
+    changed: parking_lot::Condvar,
+}
+
+impl Broadcast for ParkingLotBroadcast {
+    fn waiter(&self, waiting: &dyn Fn(), woke: &dyn Fn()) {
+        let mut generation = self.generation.lock();
+        let mut seen = 0;
+        while seen != STOP {
+            waiting();
+            while *generation == seen {
+                self.changed.wait(&mut generation);
+            }
+            seen = *generation;
+            woke();
+        }
+    }
+    fn broadcast(&self, generation: u64) {
+        let mut guard = self.generation.lock();
+        *guard = generation;
+        self.changed.notify_all();
+        drop(guard);
+    }
+}
+
 /// `n` threads waiting on a [`Broadcast`]; [`Waiters::round`] times one
 /// `notify_all` until every waiter has woken and re-taken the lock.
 pub struct Waiters<B: Broadcast> {
@@ -236,9 +265,11 @@ mod tests {
     fn broadcasts_reach_everyone() {
         let mut ours = Waiters::<ConditionBroadcast>::start(20);
         let mut theirs = Waiters::<StdBroadcast>::start(20);
+        let mut reference = Waiters::<ParkingLotBroadcast>::start(20);
         for _ in 0..3 {
             ours.round();
             theirs.round();
+            reference.round();
         }
     }
 }

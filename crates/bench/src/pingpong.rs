@@ -91,6 +91,95 @@ impl RoundTrip for StdPingPong {
     }
 }
 
+/// Reference: the same ping-pong on [`parking_lot::Mutex<bool>`] and
+/// [`parking_lot::Condvar`].
+#[derive(Default)]
+pub struct ParkingLotPingPong {
+    partners_turn: parking_lot::Mutex<bool>,
+    changed: parking_lot::Condvar,
+}
+
+impl RoundTrip for ParkingLotPingPong {
+    fn ping(&self) {
+        let mut turn = self.partners_turn.lock();
+        *turn = true;
+        self.changed.notify_one();
+        while *turn {
+            self.changed.wait(&mut turn);
+        }
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        let mut turn = self.partners_turn.lock();
+        while !*turn {
+            self.changed.wait(&mut turn);
+        }
+        let quit = stop.load(Ordering::Acquire);
+        *turn = false;
+        self.changed.notify_one();
+        quit
+    }
+}
+
+/// The physical limit: two threads bouncing one atomic flag, each spinning
+/// until it is its turn. No primitive that hands a turn to another core can
+/// be faster than this cache-line round trip (and none should spin forever
+/// like this: it is a reference, not a protocol).
+#[derive(Default)]
+pub struct AtomicBounce {
+    partners_turn: AtomicBool,
+}
+
+impl RoundTrip for AtomicBounce {
+    fn ping(&self) {
+        self.partners_turn.store(true, Ordering::Release);
+        while self.partners_turn.load(Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+    }
+    fn serve(&self, stop: &AtomicBool) -> bool {
+        while !self.partners_turn.load(Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+        let quit = stop.load(Ordering::Acquire);
+        self.partners_turn.store(false, Ordering::Release);
+        quit
+    }
+}
+
+/// Threads that keep the cores busy (plain arithmetic, no locks) until
+/// dropped: the oversubscribed machine of the "beside busy threads" rows.
+pub struct Busy {
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Busy {
+    /// Starts `n` busy threads.
+    pub fn start(n: usize) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads = (0..n)
+            .map(|_| {
+                let stop = Arc::clone(&stop);
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        crate::measure::local_work(1000);
+                    }
+                })
+            })
+            .collect();
+        Busy { stop, threads }
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// The event operations the two-event protocol needs.
 pub trait Flag: Default + Send + Sync + 'static {
     /// Sets the flag and wakes every waiter.
@@ -216,5 +305,15 @@ mod tests {
         exercise(StdPingPong::default());
         exercise(StdEventPingPong::default());
         exercise(ConditionHandoff::default());
+        exercise(ParkingLotPingPong::default());
+        exercise(AtomicBounce::default());
+    }
+
+    #[test]
+    fn protocols_complete_beside_busy_threads() {
+        let busy = Busy::start(4);
+        exercise(EventPingPong::default());
+        exercise(ConditionHandoff::default());
+        drop(busy);
     }
 }

@@ -9,7 +9,7 @@
 //! variants are interleaved sample by sample (see [`bench::measure`]), so load
 //! from other processes hits them alike. `--quick` takes few samples (a smoke
 //! test, not a measurement); `--only SECTION` runs one section (`uncontended`,
-//! `cross`, `contended`, `threads`). Progress goes to stderr; the JSON goes to
+//! `cross`, `busy`, `contended`, `threads`, `sim`). Progress goes to stderr; the JSON goes to
 //! `FILE` (default: stdout).
 
 use std::fmt::Write as _;
@@ -17,12 +17,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bench::contended::{Counter, LockCounter, ParkingLotCounter, StdCounter, Window, run_window};
-use bench::crowd::{ConditionBroadcast, Crowd, StdBroadcast, Waiters};
+use bench::crowd::{ConditionBroadcast, Crowd, ParkingLotBroadcast, StdBroadcast, Waiters};
 use bench::measure::{self, interleave, looped, median};
 use bench::ops;
 use bench::pingpong::{
-    ConditionHandoff, EventPingPong, Partner, RoundTrip, StdEventPingPong, StdPingPong,
+    AtomicBounce, Busy, ConditionHandoff, EventPingPong, ParkingLotPingPong, Partner, RoundTrip,
+    StdEventPingPong, StdPingPong,
 };
+use bench::simcost;
 use sync_kit::{Event, Lock, RLock, Semaphore};
 
 /// How many samples of what size.
@@ -43,6 +45,9 @@ struct Plan {
     window: Duration,
     /// `notify_all` rounds per variant.
     broadcasts: usize,
+    /// Scheduling points per simulated thread, and simulated runs per row.
+    sim_points: u64,
+    sim_runs: usize,
 }
 
 const FULL: Plan = Plan {
@@ -54,6 +59,8 @@ const FULL: Plan = Plan {
     windows: 9,
     window: Duration::from_millis(200),
     broadcasts: 11,
+    sim_points: 20_000,
+    sim_runs: 11,
 };
 
 const QUICK: Plan = Plan {
@@ -65,6 +72,8 @@ const QUICK: Plan = Plan {
     windows: 1,
     window: Duration::from_millis(30),
     broadcasts: 2,
+    sim_points: 1_000,
+    sim_runs: 2,
 };
 
 /// One line of the table (the CPython column is filled in by the report).
@@ -99,7 +108,7 @@ fn main() {
             "--only" => only = Some(args.next().expect("--only needs a section")),
             other => {
                 eprintln!(
-                    "usage: harness [--quick] [--out FILE] [--only uncontended|cross|contended|threads]  (unknown argument {other:?})"
+                    "usage: harness [--quick] [--out FILE] [--only uncontended|cross|busy|contended|threads|sim]  (unknown argument {other:?})"
                 );
                 std::process::exit(2);
             }
@@ -116,11 +125,19 @@ fn main() {
     if run("cross") {
         cross_thread(plan, &mut rows);
     }
+    if run("busy") {
+        beside_busy(plan, &mut rows);
+    }
     if run("contended") {
         contention(plan, &mut rows, &mut fairness);
     }
     if run("threads") {
         threads(plan, &mut rows);
+    }
+    // Last: once a simulated run has existed, every scheduling point of the
+    // process takes its slow branch.
+    if run("sim") {
+        simulator(plan, &mut rows);
     }
 
     let json = to_json(&rows, &fairness, started.elapsed());
@@ -253,7 +270,7 @@ fn round_trip_sample<T: RoundTrip + Default>(n: u64) -> f64 {
 }
 
 fn cross_thread(plan: &Plan, rows: &mut Vec<Row>) {
-    progress("Event ping-pong, Condition handoff");
+    progress("Event ping-pong, Condition handoff, atomic bounce");
     let n = plan.round_trips;
     let samples = interleave(
         plan.cross_rounds,
@@ -262,33 +279,131 @@ fn cross_thread(plan: &Plan, rows: &mut Vec<Row>) {
             &mut || round_trip_sample::<ConditionHandoff>(n),
             &mut || round_trip_sample::<StdPingPong>(n),
             &mut || round_trip_sample::<StdEventPingPong>(n),
+            &mut || round_trip_sample::<ParkingLotPingPong>(n),
+            &mut || round_trip_sample::<AtomicBounce>(n),
         ],
     );
     let got: Vec<f64> = samples.iter().map(|s| median(s)).collect();
-    let baseline = "std Mutex+Condvar ping-pong";
+    let (event, condition, std, std_events, pl, limit) =
+        (got[0], got[1], got[2], got[3], got[4], got[5]);
+    let std_name = "std Mutex+Condvar ping-pong";
+    let pl_name = "parking_lot Mutex+Condvar ping-pong";
+    let limit_name = "limit: two threads bouncing an atomic";
+    let op = "Event ping-pong round trip (2 threads)";
     rows.push(row(
         "event_pingpong",
         "event_pingpong",
-        "Event ping-pong round trip (2 threads)",
-        got[0],
-        baseline,
-        got[2],
+        op,
+        event,
+        std_name,
+        std,
+    ));
+    rows.push(row(
+        "event_pingpong_pl",
+        "event_pingpong",
+        op,
+        event,
+        pl_name,
+        pl,
     ));
     rows.push(row(
         "event_pingpong_std_events",
         "event_pingpong",
-        "Event ping-pong round trip (2 threads)",
-        got[0],
+        op,
+        event,
         "std Mutex<bool>+Condvar events, same protocol",
-        got[3],
+        std_events,
     ));
+    rows.push(row(
+        "event_pingpong_limit",
+        "event_pingpong",
+        op,
+        event,
+        limit_name,
+        limit,
+    ));
+    let op = "Condition notify/wait round trip (2 threads)";
     rows.push(row(
         "condition_handoff",
         "condition_handoff",
-        "Condition notify/wait round trip (2 threads)",
-        got[1],
-        baseline,
+        op,
+        condition,
+        std_name,
+        std,
+    ));
+    rows.push(row(
+        "condition_handoff_pl",
+        "condition_handoff",
+        op,
+        condition,
+        pl_name,
+        pl,
+    ));
+    rows.push(row(
+        "condition_handoff_limit",
+        "condition_handoff",
+        op,
+        condition,
+        limit_name,
+        limit,
+    ));
+}
+
+/// Busy threads beside the ping-pong: more runnable threads than cores.
+const BUSY_THREADS: usize = 16;
+
+fn beside_busy(plan: &Plan, rows: &mut Vec<Row>) {
+    progress(&format!(
+        "Event ping-pong, Condition handoff beside {BUSY_THREADS} busy threads"
+    ));
+    let n = plan.round_trips / 2;
+    let busy = Busy::start(BUSY_THREADS);
+    let samples = interleave(
+        plan.cross_rounds / 2 + 1,
+        &mut [
+            &mut || round_trip_sample::<EventPingPong>(n),
+            &mut || round_trip_sample::<ConditionHandoff>(n),
+            &mut || round_trip_sample::<StdPingPong>(n),
+            &mut || round_trip_sample::<ParkingLotPingPong>(n),
+        ],
+    );
+    drop(busy);
+    let got: Vec<f64> = samples.iter().map(|s| median(s)).collect();
+    let std_name = "std Mutex+Condvar ping-pong, same load";
+    let pl_name = "parking_lot Mutex+Condvar ping-pong, same load";
+    let op = format!("Event ping-pong beside {BUSY_THREADS} busy threads");
+    rows.push(row(
+        "event_pingpong_busy",
+        "",
+        &op,
+        got[0],
+        std_name,
         got[2],
+    ));
+    rows.push(row(
+        "event_pingpong_busy_pl",
+        "",
+        &op,
+        got[0],
+        pl_name,
+        got[3],
+    ));
+    let op = format!("Condition round trip beside {BUSY_THREADS} busy threads");
+    rows.push(row(
+        "condition_handoff_busy",
+        "",
+        &op,
+        got[1],
+        std_name,
+        got[2],
+    ));
+    rows.push(row(
+        "condition_handoff_busy_pl",
+        "",
+        &op,
+        got[1],
+        pl_name,
+        got[3],
     ));
 }
 
@@ -409,23 +524,71 @@ fn threads(plan: &Plan, rows: &mut Vec<Row>) {
     {
         let mut ours = Waiters::<ConditionBroadcast>::start(1000);
         let mut std = Waiters::<StdBroadcast>::start(1000);
+        let mut pl = Waiters::<ParkingLotBroadcast>::start(1000);
         ours.round(); // warm-up
         std.round();
+        pl.round();
         let samples = interleave(
             plan.broadcasts,
-            &mut [&mut || ours.round().as_nanos() as f64, &mut || {
-                std.round().as_nanos() as f64
-            }],
+            &mut [
+                &mut || ours.round().as_nanos() as f64,
+                &mut || std.round().as_nanos() as f64,
+                &mut || pl.round().as_nanos() as f64,
+            ],
         );
+        let op = "Condition notify_all to 1,000 waiters (until all woke)";
+        let ours = median(&samples[0]);
         rows.push(row(
             "notify_all_1000",
             "notify_all_1000",
-            "Condition notify_all to 1,000 waiters (until all woke)",
-            median(&samples[0]),
+            op,
+            ours,
             "std Condvar notify_all",
             median(&samples[1]),
         ));
+        rows.push(row(
+            "notify_all_1000_pl",
+            "notify_all_1000",
+            op,
+            ours,
+            "parking_lot Condvar notify_all",
+            median(&samples[2]),
+        ));
     }
+}
+
+fn simulator(plan: &Plan, rows: &mut Vec<Row>) {
+    progress("simulator: one scheduling point");
+    let points = plan.sim_points;
+    let mut seed = 0;
+    let samples = interleave(
+        plan.sim_runs,
+        &mut [
+            &mut || {
+                seed += 1;
+                simcost::hand_off_ns(points, seed)
+            },
+            &mut || simcost::keep_ns(points, 7),
+        ],
+    );
+    let hand_off = median(&samples[0]);
+    let keep = median(&samples[1]);
+    rows.push(Row {
+        key: "sim_hand_off",
+        cpython_key: "",
+        op: "simulator: a point that hands the baton to another thread".to_owned(),
+        ours_ns: hand_off,
+        baseline: "a point that keeps the baton".to_owned(),
+        baseline_ns: Some(keep),
+    });
+    rows.push(Row {
+        key: "sim_keep",
+        cpython_key: "",
+        op: "simulator: a point that keeps the baton (1 thread)".to_owned(),
+        ours_ns: keep,
+        baseline: "-".to_owned(),
+        baseline_ns: None,
+    });
 }
 
 fn row(
