@@ -45,13 +45,18 @@ use std::panic::Location;
 use std::time::Duration;
 
 use crate::park::{self, Park, WaitOn};
-use crate::sync::atomic::{AtomicU8, Ordering};
+use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::time::Deadline;
 
 /// The flag.
-const SET: u8 = 1;
+const SET: u64 = 1;
 /// Some thread may be parked waiting for the flag: `set` must unpark.
-const PARKED: u8 = 2;
+const PARKED: u64 = 2;
+/// One generation, above the two flag bits: every `set` of an unset flag
+/// starts a new one. A waiter parks tagged with the generation it saw, and a
+/// `set` wakes only waiters of generations up to its own, so a slow `set`
+/// can never wake a thread that began waiting after a later `clear`.
+const GENERATION: u64 = 4;
 
 /// A flag threads can wait for: Python's `threading.Event`.
 ///
@@ -73,7 +78,7 @@ const PARKED: u8 = 2;
 /// ```
 pub struct Event {
     /// `SET | PARKED`; waiters park under the event's address.
-    state: AtomicU8,
+    state: AtomicU64,
     created: &'static Location<'static>,
 }
 
@@ -83,7 +88,7 @@ impl Event {
         #[track_caller]
         pub fn new() -> Self {
             Event {
-                state: AtomicU8::new(0),
+                state: AtomicU64::new(0),
                 created: Location::caller(),
             }
         }
@@ -102,9 +107,23 @@ impl Event {
             crate::sim::point();
             crate::observe::instant("event", "set", || self.object());
         }
-        let before = self.state.fetch_or(SET, Ordering::Release);
-        if before & PARKED != 0 {
-            self.wake_all();
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & SET != 0 {
+                return;
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                (state | SET) + GENERATION,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(now) => state = now,
+            }
+        }
+        if state & PARKED != 0 {
+            self.wake_all(state / GENERATION);
         }
     }
 
@@ -118,12 +137,14 @@ impl Event {
     }
 
     #[cold]
-    fn wake_all(&self) {
-        // Clear PARKED with the queue locked: a waiter that validates after
-        // this sees SET and does not park.
+    fn wake_all(&self, generation: u64) {
+        // Clear PARKED with the queue locked once no waiter is left: a waiter
+        // that validates after this sees the flag and does not park.
         let key = park::key_of(self);
-        park::unpark_n(key, usize::MAX, |_| {
-            self.state.fetch_and(!PARKED, Ordering::Relaxed);
+        park::unpark_tagged(key, generation, |more| {
+            if !more {
+                self.state.fetch_and(!PARKED, Ordering::Relaxed);
+            }
         });
     }
 
@@ -181,9 +202,13 @@ impl Event {
             {
                 continue;
             }
-            let outcome = park::park(
+            // Park tagged with this generation, and only while it is still
+            // unset with PARKED announced.
+            let parked = (state | PARKED) & !SET;
+            let outcome = park::park_tagged(
                 key,
-                || self.state.load(Ordering::Relaxed) == PARKED,
+                state / GENERATION,
+                || self.state.load(Ordering::Relaxed) == parked,
                 || {},
                 |was_last| {
                     if was_last {

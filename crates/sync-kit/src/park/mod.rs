@@ -109,6 +109,20 @@ pub(crate) fn park(
     before_sleep: impl FnOnce(),
     timed_out: impl FnOnce(bool),
     deadline: Deadline,
+    on: WaitOn,
+) -> Park {
+    park_tagged(key, 0, validate, before_sleep, timed_out, deadline, on)
+}
+
+/// [`park`], with a tag that [`unpark_tagged`] picks waiters by: a waiter
+/// queued with a tag above the unpark's is left parked.
+pub(crate) fn park_tagged(
+    key: usize,
+    tag: u64,
+    validate: impl FnOnce() -> bool,
+    before_sleep: impl FnOnce(),
+    timed_out: impl FnOnce(bool),
+    deadline: Deadline,
     mut on: WaitOn,
 ) -> Park {
     let parker = Parker::current();
@@ -120,7 +134,7 @@ pub(crate) fn park(
             return Park::Invalid;
         }
         parker.prepare(on);
-        queue.push(key, parker.clone(), seat.clone());
+        queue.push(key, tag, parker.clone(), seat.clone());
     }
     before_sleep();
     crate::observe::wait_begin(&on);
@@ -187,6 +201,25 @@ pub(crate) fn unpark_n(key: usize, n: usize, callback: impl FnOnce(bool)) -> usi
             }
             None => break,
         }
+    }
+    callback(queue.has(key));
+    drop(queue);
+    let count = woken.len();
+    for entry in woken {
+        entry.wake();
+    }
+    count
+}
+
+/// Wakes every thread parked on `key` with a tag of at most `max_tag`;
+/// `callback` runs with the queue locked and gets whether any waiter of `key`
+/// remains. Returns how many were woken.
+pub(crate) fn unpark_tagged(key: usize, max_tag: u64, callback: impl FnOnce(bool)) -> usize {
+    let mut queue = table::lock(key);
+    let mut woken = Vec::new();
+    while let Some(entry) = queue.pop_tagged(key, max_tag) {
+        entry.parker.grant(TOKEN_NORMAL);
+        woken.push(entry);
     }
     callback(queue.has(key));
     drop(queue);

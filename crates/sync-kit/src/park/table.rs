@@ -14,6 +14,9 @@ use crate::sync::{Arc, Mutex, MutexGuard};
 /// One queued waiter.
 pub(super) struct Entry {
     key: usize,
+    /// What the waiter waits for, for unparks that pick by it (an Event's
+    /// generation); 0 by default.
+    tag: u64,
     pub(super) parker: Arc<Parker>,
     seat: Option<Seat>,
 }
@@ -35,8 +38,22 @@ pub(super) struct Queue {
 }
 
 impl Queue {
-    pub(super) fn push(&mut self, key: usize, parker: Arc<Parker>, seat: Option<Seat>) {
-        self.entries.push_back(Entry { key, parker, seat });
+    pub(super) fn push(&mut self, key: usize, tag: u64, parker: Arc<Parker>, seat: Option<Seat>) {
+        self.entries.push_back(Entry {
+            key,
+            tag,
+            parker,
+            seat,
+        });
+    }
+
+    /// Removes and returns the oldest waiter of `key` whose tag is at most `max_tag`.
+    pub(super) fn pop_tagged(&mut self, key: usize, max_tag: u64) -> Option<Entry> {
+        let at = self
+            .entries
+            .iter()
+            .position(|e| e.key == key && e.tag <= max_tag)?;
+        self.entries.remove(at)
     }
 
     /// Removes and returns the oldest waiter of `key`.
