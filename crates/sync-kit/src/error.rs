@@ -23,6 +23,10 @@ pub enum ErrorKind {
     DaemonAfterStart,
     /// The operating system refused to start a thread.
     Spawn,
+    /// A thread's target panicked: [`JoinHandle::join`](crate::thread::JoinHandle::join)
+    /// gives this instead of the value, with the panic's message (the
+    /// exception a `concurrent.futures` result would re-raise).
+    Panicked,
     /// `release()` of a `Lock` that is not locked (`RuntimeError`).
     ReleaseUnlocked,
     /// An owned lock (`RLock`, or the lock of a `Condition`) used by a thread that

@@ -10,31 +10,47 @@
 //! | `t.start()`, `t.join()`, `t.join(1.5)` | [`start`](Thread::start), [`join`](Thread::join), [`join_timeout`](Thread::join_timeout) |
 //! | `t.is_alive()`, `t.name`, `t.daemon`, `t.ident`, `t.native_id` | same names, as methods |
 //! | `current_thread()`, `main_thread()`, `enumerate()`, `active_count()` | same names |
+//! | `get_ident()`, `get_native_id()` | [`get_ident`], [`get_native_id`] |
+//! | `threading.excepthook`, `ExceptHookArgs`, `__excepthook__` | [`set_excepthook`], [`excepthook`], [`ExceptHookArgs`], [`default_excepthook`], [`reset_excepthook`] |
+//! | `threading.stack_size()`, `stack_size(n)` | [`stack_size`], [`set_stack_size`] |
+//! | `threading.TIMEOUT_MAX` | [`TIMEOUT_MAX`] |
+//! | a target's return value (`concurrent.futures`' `result()`) | [`Thread::with_result`] → [`JoinHandle`] |
 //! | interpreter exit joins non-daemon threads | [`crate::main`] / [`shutdown`] |
 //!
 //! Guarantees, as in CPython:
 //! - an unnamed thread is `Thread-N`, N from one process-wide counter bumped when
 //!   the thread *object* is created (Python 3.9's naming: no `(target)` suffix);
-//!   the main thread is `MainThread`; threads sync-kit did not start are `Dummy-N`;
-//!   the operating-system thread gets the name too, so panics and debuggers show it;
+//!   the main thread is `MainThread` (the process's main thread, told apart by
+//!   its OS id, not by its name; see [`get_native_id`]); threads sync-kit did not
+//!   start are `Dummy-N`;
+//! - any name is accepted (NUL bytes, non-ASCII, any length) and kept as given;
+//!   the operating-system thread gets it too, so panics and debuggers show it,
+//!   cut at its first NUL byte (and by the OS to its own limit, 15 bytes on
+//!   Linux), or no OS name at all if nothing is left;
 //! - the daemon flag is copied from the creating thread and can only change
 //!   before `start`;
 //! - `start` twice, `join` before `start`, and a thread joining itself are
 //!   errors ([`crate::ErrorKind`]), not panics;
 //! - `join_timeout` returns when the time is up even if the thread still runs;
 //!   [`is_alive`](Thread::is_alive) tells which;
-//! - a panic in a thread is reported on stderr as `Exception in thread NAME:` with
-//!   the message, and the thread counts as finished: `join` returns and shutdown
-//!   does not hang. What the thread's closure owned is dropped when it finishes.
+//! - a panic in a thread goes to the [`excepthook`] (by default reported on
+//!   stderr as `Exception in thread NAME:` with the message), and the thread
+//!   counts as finished: `join` returns and shutdown does not hang. What the
+//!   thread's closure owned is dropped when it finishes;
+//! - `start` never panics: if the OS refuses the thread, or std's spawn fails
+//!   in any way, the thread is back to "initial", unlisted, and every thread
+//!   waiting on its status (a concurrent `native_id`) is woken.
 //!
 //! Deliberate differences: `join` returns `Result<()>` instead of raising; a
 //! name set after `start` is not pushed to the operating system (Rust has no
 //! portable safe call for that).
 
 mod excepthook;
+mod handle;
 mod native_id;
 mod registry;
 mod shutdown;
+mod stack_size;
 
 use std::fmt;
 use std::panic::Location;
@@ -48,8 +64,21 @@ use crate::sync::lock_std as lock;
 use crate::time::Deadline;
 
 pub use crate::observe::deadlock::DEADLOCK_VAR;
+pub use excepthook::{
+    ExceptHook, ExceptHookArgs, default_excepthook, excepthook, reset_excepthook, set_excepthook,
+};
+pub use handle::JoinHandle;
+pub use native_id::get_native_id;
+pub(crate) use native_id::is_process_main;
 pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};
 pub use shutdown::{main, shutdown};
+pub use stack_size::{MIN_STACK_SIZE, set_stack_size, stack_size};
+
+/// Python's `threading.TIMEOUT_MAX`: the largest timeout a sync-kit wait
+/// accepts. Every [`Duration`] is accepted, so this is [`Duration::MAX`]; a
+/// timeout too large for the clock (after scaling) waits forever, where
+/// CPython raises `OverflowError` above its `TIMEOUT_MAX`.
+pub const TIMEOUT_MAX: Duration = Duration::MAX;
 
 /// What every live thread is doing, one line each (Python's
 /// `faulthandler.dump_traceback`, Java's `jstack`): name, daemon flag, what
@@ -216,7 +245,10 @@ impl Builder {
         self
     }
 
-    /// The stack size of the new thread in bytes.
+    /// The stack size of the new thread in bytes, overriding [`stack_size`]'s
+    /// default. Sizes below the platform's minimum are raised to it by std; a
+    /// size the OS cannot give makes [`Thread::start`] fail with
+    /// [`ErrorKind::Spawn`].
     pub fn stack_size(mut self, bytes: usize) -> Self {
         self.stack_size = Some(bytes);
         self
@@ -300,10 +332,19 @@ impl Thread {
     }
 
     /// The main or a dummy thread: already running, nothing to start.
+    /// The main thread's object may be made on another thread (the first to
+    /// call [`main_thread`]): then its OS id is the main thread's, and its
+    /// parker is adopted when the main thread itself first uses sync-kit.
     fn special(kind: Kind, name: String, daemon: bool) -> Thread {
         let thread = Thread::with_parts(kind, name.into(), daemon, None);
-        lock(&thread.inner.status).native_id = Some(native_id::current());
-        thread.adopt_parker();
+        let native = match kind {
+            Kind::Main => native_id::main_native_id(),
+            Kind::Spawned | Kind::Dummy => native_id::current(),
+        };
+        lock(&thread.inner.status).native_id = Some(native);
+        if kind != Kind::Main || native_id::is_process_main() {
+            thread.adopt_parker();
+        }
         thread
     }
 
@@ -385,6 +426,7 @@ impl Thread {
                 return Err(Error::already_started());
             }
             status.state = State::Started;
+            self.notify_status(status);
         }
         let ident = registry::next_ident();
         self.inner.ident.store(ident, Ordering::Relaxed);
@@ -392,28 +434,38 @@ impl Thread {
         self.inner.seq.store(seq, Ordering::Relaxed);
         excepthook::install();
 
-        let mut builder = std::thread::Builder::new().name(self.name());
-        if let Some(bytes) = self.inner.stack_size {
+        let mut builder = std::thread::Builder::new();
+        if let Some(name) = self.with_name(os_name) {
+            builder = builder.name(name);
+        }
+        if let Some(bytes) = stack_size::for_start(self.inner.stack_size) {
             builder = builder.stack_size(bytes);
         }
         let this = self.clone();
         let seat = crate::sim::seat_for_child(self);
-        match builder.spawn(move || this.bootstrap(ident, seat)) {
-            Ok(handle) => {
+        // std's spawn can panic as well as fail (an absurd stack size
+        // overflows its rounding): both leave the thread unstarted.
+        let spawned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            builder.spawn(move || this.bootstrap(ident, seat))
+        }));
+        let err = match spawned {
+            Ok(Ok(handle)) => {
                 *lock(&self.inner.os_handle) = Some(handle);
                 self.wait_running(Location::caller());
-                Ok(())
+                return Ok(());
             }
-            Err(err) => {
-                registry::deregister(self);
-                self.inner.ident.store(0, Ordering::Relaxed);
-                lock(&self.inner.status).state = State::Initial;
-                Err(Error::new(
-                    ErrorKind::Spawn,
-                    format!("can't start new thread: {err}"),
-                ))
-            }
-        }
+            Ok(Err(err)) => err.to_string(),
+            Err(panic) => excepthook::panic_message(&*panic).to_owned(),
+        };
+        registry::deregister(self);
+        self.inner.ident.store(0, Ordering::Relaxed);
+        let mut status = lock(&self.inner.status);
+        status.state = State::Initial;
+        self.notify_status(status);
+        Err(Error::new(
+            ErrorKind::Spawn,
+            format!("can't start new thread: {err}"),
+        ))
     }
 
     /// Like CPython's `start`, returns only once the new thread runs: threads
@@ -468,6 +520,7 @@ impl Thread {
 
     /// Unparks the threads in [`wait_for_status`](Self::wait_for_status), if
     /// any, after releasing the lock so they do not wake into a held mutex.
+    /// Every change of the status ends here, so no waiter can miss one.
     fn notify_status(&self, status: MutexGuard<'_, Status>) {
         self.inner.version.fetch_add(1, Ordering::Relaxed);
         let anyone = status.waiters > 0;
@@ -573,7 +626,7 @@ impl Thread {
         Ok(())
     }
 
-    /// Records the calling OS thread's parker as this thread's.
+    /// Records the calling OS thread's parker as this thread's (once).
     fn adopt_parker(&self) {
         let _ = self.inner.parker.set(crate::park::Parker::current());
     }
@@ -592,6 +645,13 @@ impl Thread {
     fn is_main(&self) -> bool {
         self.inner.kind == Kind::Main
     }
+}
+
+/// The name the OS thread gets: up to the first NUL byte (which neither std
+/// nor the OS accept), none if that leaves nothing.
+fn os_name(name: &str) -> Option<String> {
+    let visible = name.split('\0').next().unwrap_or_default();
+    (!visible.is_empty()).then(|| visible.to_owned())
 }
 
 impl PartialEq for Thread {
