@@ -110,7 +110,7 @@ impl Event {
         self.as_object("Event")
     }
 
-    /// This event as an observed object of `kind` (a Timer reports as itself).
+    /// This event as an observed object of `kind`.
     pub(crate) fn as_object(&self, kind: &'static str) -> crate::observe::Object {
         crate::observe::Object::new(kind, park::key_of(self), self.created)
     }

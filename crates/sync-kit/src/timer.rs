@@ -82,7 +82,7 @@ impl<F: FnOnce() + Send + 'static> Run for Fire<F> {
         // Re-check, as CPython does: a cancel that lands as the interval ends
         // still wins.
         if !self.finished.is_set() {
-            crate::observe::instant("timer", "fire", || self.finished.as_object("Timer"));
+            crate::observe::instant("timer", "fire", || self.finished.as_object("Event"));
             if let Some(function) = self.function.take() {
                 function();
             }
@@ -118,7 +118,7 @@ impl Timer {
 
     /// Stops the timer if it has not fired yet; does nothing afterwards.
     pub fn cancel(&self) {
-        crate::observe::instant("timer", "cancel", || self.finished.as_object("Timer"));
+        crate::observe::instant("timer", "cancel", || self.finished.as_object("Event"));
         self.finished.set();
     }
 
