@@ -184,3 +184,38 @@ fn a_hook_may_replace_itself_and_panics_elsewhere_are_not_its_business() {
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1, "the hook removed itself");
 }
+
+#[test]
+fn results_and_the_hook_under_the_simulator() {
+    use sync_kit::sim::{self, Config};
+    let _one = HOOK_IN_USE.lock();
+    let seen = recording_hook();
+    for seed in 0..50 {
+        let run = sim::run(Config::random(seed), || {
+            let workers: Vec<_> = (0..3_u64)
+                .map(|i| {
+                    Thread::with_result(move || {
+                        sync_kit::time::sleep(std::time::Duration::from_secs(i));
+                        if i == 1 {
+                            panic!("worker {i} failed");
+                        }
+                        i * 10
+                    })
+                })
+                .collect();
+            for w in &workers {
+                w.start().unwrap();
+            }
+            workers
+                .into_iter()
+                .map(|w| w.join().map_err(|e| e.message().to_owned()))
+                .collect::<Vec<_>>()
+        });
+        let got = run.result.expect("the run completes");
+        assert_eq!(got, [Ok(0), Err("worker 1 failed".to_owned()), Ok(20)]);
+    }
+    reset_excepthook();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 50, "one report per run");
+    assert!(seen.iter().all(|s| s.1 == "worker 1 failed" && s.3 && s.4));
+}

@@ -45,12 +45,14 @@
 //! name set after `start` is not pushed to the operating system (Rust has no
 //! portable safe call for that).
 
+mod builder;
 mod excepthook;
 mod handle;
 mod native_id;
 mod registry;
 mod shutdown;
 mod stack_size;
+mod start;
 
 use std::fmt;
 use std::panic::Location;
@@ -58,12 +60,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::park::{self, WaitOn};
 use crate::sync::lock_std as lock;
 use crate::time::Deadline;
 
 pub use crate::observe::deadlock::DEADLOCK_VAR;
+pub use builder::Builder;
 pub use excepthook::{
     ExceptHook, ExceptHookArgs, default_excepthook, excepthook, reset_excepthook, set_excepthook,
 };
@@ -124,17 +127,6 @@ pub fn dump() -> String {
 pub trait Run: Send + 'static {
     /// The thread's work; runs once, on the new thread.
     fn run(&mut self);
-}
-
-/// A closure as a thread body.
-struct Target<F>(Option<F>);
-
-impl<F: FnOnce() + Send + 'static> Run for Target<F> {
-    fn run(&mut self) {
-        if let Some(f) = self.0.take() {
-            f();
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,76 +197,6 @@ struct Status {
 #[derive(Clone)]
 pub struct Thread {
     inner: Arc<Inner>,
-}
-
-/// Configures a thread before it is created: name, daemon flag, stack size.
-///
-/// ```
-/// use sync_kit::thread::Thread;
-/// let t = Thread::builder()
-///     .name("my_service")
-///     .daemon(true)
-///     .stack_size(256 * 1024)
-///     .target(|| {});
-/// assert_eq!(t.name(), "my_service");
-/// assert!(t.daemon());
-/// ```
-#[derive(Debug, Default)]
-#[must_use = "a builder does nothing until `target` or `runner` creates the thread"]
-pub struct Builder {
-    name: Option<String>,
-    daemon: Option<bool>,
-    stack_size: Option<usize>,
-}
-
-impl Builder {
-    /// A builder with Python's defaults: automatic name, inherited daemon flag.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The thread's name. An empty name means "pick `Thread-N`", as in Python.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// The daemon flag; without this call it is copied from the current thread.
-    pub fn daemon(mut self, daemon: bool) -> Self {
-        self.daemon = Some(daemon);
-        self
-    }
-
-    /// The stack size of the new thread in bytes, overriding [`stack_size`]'s
-    /// default. Sizes below the platform's minimum are raised to it by std; a
-    /// size the OS cannot give makes [`Thread::start`] fail with
-    /// [`ErrorKind::Spawn`].
-    pub fn stack_size(mut self, bytes: usize) -> Self {
-        self.stack_size = Some(bytes);
-        self
-    }
-
-    /// Creates the thread (not started) that will call `f`.
-    pub fn target<F>(self, f: F) -> Thread
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        self.runner(Target(Some(f)))
-    }
-
-    /// Creates the thread (not started) that will call `body.run()`.
-    pub fn runner(self, body: impl Run) -> Thread {
-        let name = match self.name {
-            Some(name) if !name.is_empty() => name,
-            _ => format!("Thread-{}", registry::next_name_number()),
-        };
-        let daemon = self.daemon.unwrap_or_else(|| {
-            crate::sim::root_daemon_flag().unwrap_or_else(|| registry::current_thread().daemon())
-        });
-        let thread = Thread::with_parts(Kind::Spawned, name.into(), daemon, self.stack_size);
-        *lock(&thread.inner.body) = Some(Box::new(body));
-        thread
-    }
 }
 
 impl Thread {
@@ -372,7 +294,7 @@ impl Thread {
     /// Sets the daemon flag.
     ///
     /// # Errors
-    /// [`ErrorKind::DaemonAfterStart`] once the thread has been started, even if it
+    /// [`ErrorKind::DaemonAfterStart`](crate::ErrorKind::DaemonAfterStart) once the thread has been started, even if it
     /// has finished since.
     pub fn set_daemon(&self, daemon: bool) -> Result<()> {
         let status = lock(&self.inner.status);
@@ -406,84 +328,6 @@ impl Thread {
     /// True from `start` until the thread's body has returned (or panicked).
     pub fn is_alive(&self) -> bool {
         lock(&self.inner.status).state == State::Started
-    }
-
-    /// Starts the thread. When this returns the new thread has begun running (as
-    /// in CPython), is alive (unless it has already finished), is listed by
-    /// [`enumerate`], and has its [`ident`](Self::ident).
-    ///
-    /// # Errors
-    /// [`ErrorKind::AlreadyStarted`] on a second call (or on the main and dummy
-    /// threads, which are running already); [`ErrorKind::Spawn`] if the operating
-    /// system refuses a new thread, in which case the thread is left unstarted
-    /// and unlisted.
-    #[track_caller]
-    pub fn start(&self) -> Result<()> {
-        crate::sim::point();
-        {
-            let mut status = lock(&self.inner.status);
-            if status.state != State::Initial {
-                return Err(Error::already_started());
-            }
-            status.state = State::Started;
-            self.notify_status(status);
-        }
-        let ident = registry::next_ident();
-        self.inner.ident.store(ident, Ordering::Relaxed);
-        let seq = registry::register(self);
-        self.inner.seq.store(seq, Ordering::Relaxed);
-        excepthook::install();
-
-        let mut builder = std::thread::Builder::new();
-        if let Some(name) = self.with_name(os_name) {
-            builder = builder.name(name);
-        }
-        if let Some(bytes) = stack_size::for_start(self.inner.stack_size) {
-            builder = builder.stack_size(bytes);
-        }
-        let this = self.clone();
-        let seat = crate::sim::seat_for_child(self);
-        // std's spawn can panic as well as fail (an absurd stack size
-        // overflows its rounding): both leave the thread unstarted.
-        let spawned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            builder.spawn(move || this.bootstrap(ident, seat))
-        }));
-        let err = match spawned {
-            Ok(Ok(handle)) => {
-                *lock(&self.inner.os_handle) = Some(handle);
-                self.wait_running(Location::caller());
-                return Ok(());
-            }
-            Ok(Err(err)) => err.to_string(),
-            Err(panic) => excepthook::panic_message(&*panic).to_owned(),
-        };
-        registry::deregister(self);
-        self.inner.ident.store(0, Ordering::Relaxed);
-        let mut status = lock(&self.inner.status);
-        status.state = State::Initial;
-        self.notify_status(status);
-        Err(Error::new(
-            ErrorKind::Spawn,
-            format!("can't start new thread: {err}"),
-        ))
-    }
-
-    /// Like CPython's `start`, returns only once the new thread runs: threads
-    /// started one after another begin in that order, and a daemon thread is
-    /// really running before the program moves on.
-    fn wait_running(&self, site: &'static Location<'static>) {
-        // The new thread usually starts on the other core within microseconds:
-        // a short spin saves the park and wake-up (never under the simulator,
-        // where the new thread cannot run while we spin).
-        let mut spin = crate::spin::SpinWait::new();
-        while !self.inner.running.load(Ordering::Acquire) {
-            if !spin.spin() {
-                break;
-            }
-        }
-        drop(self.wait_for_status(Deadline::NEVER, "start", site, |_| {
-            self.inner.running.load(Ordering::Acquire)
-        }));
     }
 
     /// Waits, parked in the blocking layer, until `done` holds or the deadline
@@ -530,43 +374,6 @@ impl Thread {
         }
     }
 
-    /// Runs on the new OS thread: the body, then the bookkeeping of its end.
-    fn bootstrap(self, ident: u64, seat: Option<crate::sim::Seat>) {
-        if let Some(seat) = seat {
-            seat.enter();
-        }
-        registry::install_current(self.clone(), ident);
-        self.adopt_parker();
-        let native = native_id::current();
-        {
-            let mut status = lock(&self.inner.status);
-            self.inner.running.store(true, Ordering::Release);
-            status.native_id = Some(native);
-            self.notify_status(status);
-        }
-        crate::observe::thread_begin();
-        // The starter may go on now, or the new thread first: a choice.
-        crate::sim::point();
-        let body = lock(&self.inner.body).take();
-        if let Some(mut body) = body {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));
-            // Drop what the body owns before the thread counts as finished,
-            // even if dropping it panics too.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(body)));
-            // A panic was already reported by the hook; the thread just ends.
-            crate::observe::thread_end(outcome.is_err());
-            drop(outcome);
-        }
-        // The exit's scheduling point comes before the thread counts as
-        // finished, so that under the simulator a joiner, once woken, finds
-        // this thread already out of the run.
-        crate::sim::point();
-        crate::local::clear_current_thread();
-        registry::deregister(&self);
-        self.mark_stopped();
-        crate::sim::leave_run();
-    }
-
     fn mark_stopped(&self) {
         let mut status = lock(&self.inner.status);
         status.state = State::Stopped;
@@ -591,8 +398,8 @@ impl Thread {
     /// same thread, at the same time or one after another.
     ///
     /// # Errors
-    /// [`ErrorKind::NotStarted`], [`ErrorKind::JoinCurrentThread`],
-    /// [`ErrorKind::JoinDummyThread`].
+    /// [`ErrorKind::NotStarted`](crate::ErrorKind::NotStarted), [`ErrorKind::JoinCurrentThread`](crate::ErrorKind::JoinCurrentThread),
+    /// [`ErrorKind::JoinDummyThread`](crate::ErrorKind::JoinDummyThread).
     #[track_caller]
     pub fn join(&self) -> Result<()> {
         self.wait_stopped(Deadline::NEVER, Location::caller())?;
@@ -645,13 +452,6 @@ impl Thread {
     fn is_main(&self) -> bool {
         self.inner.kind == Kind::Main
     }
-}
-
-/// The name the OS thread gets: up to the first NUL byte (which neither std
-/// nor the OS accept), none if that leaves nothing.
-fn os_name(name: &str) -> Option<String> {
-    let visible = name.split('\0').next().unwrap_or_default();
-    (!visible.is_empty()).then(|| visible.to_owned())
 }
 
 impl PartialEq for Thread {
