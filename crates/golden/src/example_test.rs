@@ -22,6 +22,10 @@ const REAL_TIME_SCALE: &str = "0.05";
 /// First [`SCHEDULES`] simulated schedules (each run sets `SYNC_KIT_SIM`),
 /// then one real-time run at `SYNC_KIT_TIME_SCALE` 0.05, or at the scale the
 /// test's environment sets, which the example inherits.
+/// With `GOLDEN_BLESS=1` in the environment, a real-time run that does not
+/// match is written as the reference's new body instead of failing (see
+/// [`bless`](crate::bless) for the pitfalls); simulated schedules must still
+/// match the blessed reference.
 pub fn assert_example_at(bin: &str, manifest_dir: &str, name: &str) {
     let root = workspace_root(Path::new(manifest_dir))
         .unwrap_or_else(|| panic!("{manifest_dir} is not inside a Cargo workspace"));
@@ -75,6 +79,21 @@ pub fn assert_example_at(bin: &str, manifest_dir: &str, name: &str) {
     }
     let report =
         run_example(Path::new(bin), &spec, &real).unwrap_or_else(|err| panic!("{name}: {err}"));
+    // `GOLDEN_BLESS=1 cargo test -p NAME`: a run that completed but does not
+    // match becomes the reference's body (see `golden::bless`); a crash is not
+    // blessed.
+    if !report.passed()
+        && report.crash().is_none()
+        && std::env::var_os("GOLDEN_BLESS").is_some_and(|v| v == "1")
+    {
+        match crate::bless_file(&spec, &report.output) {
+            Ok(note) => {
+                eprintln!("{note}");
+                return;
+            }
+            Err(e) => panic!("{name}: cannot bless: {e}"),
+        }
+    }
     assert!(
         report.passed(),
         "{name} does not match {}:\n{report}\n--- what it printed ---\n{}",

@@ -13,12 +13,13 @@ use regex::{CaptureLocations, Regex};
 const CACHE_LIMIT: usize = 1 << 16;
 
 /// Where the key column of a line is: `[start, end)` is the trimmed key, `pad_end`
-/// the end of the spaces after it (byte offsets).
+/// the end of the spaces after it, `group_end` the end of group 1 (byte offsets).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeySpan {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) pad_end: usize,
+    pub(crate) group_end: usize,
 }
 
 /// Key extraction with a prefix cache.
@@ -78,6 +79,7 @@ impl KeyFinder {
             start,
             end,
             pad_end,
+            group_end: ge,
         })
     }
 

@@ -23,16 +23,38 @@
 //!   check well under a second in release mode: `cargo run --release -p golden
 //!   --example bench`).
 //!
+//! # Bounds on adversarial input
+//!
+//! Measured by `cargo run --release -p golden --example adversarial` (nine
+//! shapes at 10k, 100k and 1M lines, time and peak memory of parse, check and
+//! report in a child process each):
+//!
+//! - Matching one line is linear in its length, whatever its wildcards.
+//! - A failing ordered block, or thread of an interleave block, is reported by
+//!   its first bad line, found in one pass.
+//! - The identity search does not start when an actual thread fits no reference
+//!   thread, and stops when the blocks up to the failing one mention no variable.
+//! - Count ranges keep memory for the states that are live, not for every count.
+//! - Not yet linear (see the benchmark): many distinct regex lines in one
+//!   `%unordered` block (each pattern is tried on each distinct line), long
+//!   chains of `%optional` lines (every optional line ahead is a live state),
+//!   and a block of variable size that is not last and is not followed by an
+//!   ordered block with a required first line (each possible end is tried).
+//!
 //! # Limits
 //!
 //! - The search for an identity mapping tries at most 20,000 complete mappings;
 //!   beyond 4,096 labels only the maximum bipartite matching is tried. A report
 //!   says when the search gave up.
-//! - Token mode compares multisets of tokens: it cannot see order.
+//! - Token mode sees each writer's order, not the order between writers.
 //! - `%sync` is checked on the pairing of threads found by the matching; when a
 //!   key pattern admits several threads, other pairings are not tried for it.
-//! - Key columns are checked as left-aligned (`%-10s`); `%times` counts go up to
-//!   100,000.
+//! - Key columns are checked as left-aligned (`%-10s`), one width per file;
+//!   `%times` counts go up to 100,000.
+//! - A capture or label takes the value its regex's greedy match gives within
+//!   the line's one regex (leftmost-first, as the `regex` crate matches), so
+//!   `[[A:\w+]]_[[B:\w+]]` on `x_y_z` binds `A = x_y`: write a tighter regex
+//!   when two adjacent values could trade characters.
 //!
 //! # File layout
 //!
@@ -53,9 +75,22 @@
 //! ## `%key /REGEX/`: the thread of a line
 //!
 //! Group 1 of the regex is the line's key (its thread name, whitespace trimmed).
-//! The spaces after the key are its column padding (`%(threadName)-10s`): a name of
-//! another length must be padded to the same width (never truncated). Used by
-//! `%interleave` blocks.
+//! Used by `%interleave` blocks. The key column may be padded (`%(threadName)-10s`):
+//! a name shorter than the width is padded with spaces to it, a longer one is
+//! printed whole with no padding. The spaces after a key that the regex can do
+//! without are padding; spaces it requires (`/^(\S+) /` for
+//! `%(threadName)s %(message)s`) are a separator. The width is the one the padded
+//! reference lines show (a key that fills or overflows its column says nothing
+//! about it, and a key written as a pattern neither), or `%width N`; lines that
+//! disagree are a spec error.
+//!
+//! ```
+//! // `%(threadName)-8s`: the reference shows only a name longer than the column.
+//! let spec = "%key /^\\((.*?) *\\)/\n%width 8\n%ident t /Thread-\\d+/\n%%\n(Thread-10) start\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("(Thread-1) start\n").is_match());
+//! assert!(!spec.check("(Thread-1 ) start\n").is_match());
+//! ```
 //!
 //! ```
 //! let spec = "%key /^\\((.*?) *\\)/\n%%\n%interleave\n(a         ) one\n(b         ) two\n(a         ) three\n%end\n";
@@ -111,6 +146,11 @@
 //! assert!(!spec.check("thread 'x' panicked at src/main.rs\n").is_match());
 //! ```
 //!
+//! ## `%width N`: the key column's width
+//!
+//! For a `%(threadName)-Ns` format whose reference lines do not show the width
+//! (every name fills or overflows the column). See `%key`.
+//!
 //! ## `%exit N`: expected exit status
 //!
 //! Used by [`run_example`] (default 0).
@@ -143,7 +183,8 @@
 //!
 //! Lines are projected by `%key`; each reference thread is paired with one actual
 //! thread (bipartite matching) whose lines match its lines in order. Lines without
-//! a key form one more ordered stream.
+//! a key form one more ordered stream. A reference thread all of whose lines are
+//! `%optional` (or `%times 0..`) may be absent from the run.
 //!
 //! ```
 //! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: Starting\nm: Starting\nw: Exiting\nm: Exiting\n%end\n";
@@ -157,7 +198,10 @@
 //! Inside an interleave block: the lines of thread FROM written above the `%sync`
 //! come, in the output, before the lines of thread TO written below it (a
 //! happens-before edge such as `join()` or an event being set). Threads are named
-//! by their keys as written; the lines counted above must have fixed counts.
+//! by their keys as written (keys may contain spaces: `%sync Thread-1 (worker) ->
+//! MainThread`); the lines counted above must have fixed counts. A `%sync` that
+//! constrains nothing (no FROM line above it, no TO line below it, FROM = TO) is
+//! a spec error.
 //!
 //! ```
 //! let spec = "%key /^(\\w+):/\n%%\n%interleave\nw: working\nm: joining w\nw: done\n%sync w -> m\nm: joined\n%end\n";
@@ -166,17 +210,35 @@
 //! assert!(!spec.check("w: working\nm: joining w\nm: joined\nw: done\n").is_match());
 //! ```
 //!
-//! ## `%tokens` ... `%end`: output torn mid-line
+//! ## `%count N /REGEX/`: how many lines of a block match
 //!
-//! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). The block matches
-//! when the run holds the same multiset of tokens (runs of letters, single other
-//! characters), whatever the order and the line breaks. Body lines are literal.
+//! Inside a block: the number of lines of the block's stretch of output that
+//! the regex matches must be N (or in `N..M`, `N..`). With the key in the regex
+//! it counts one thread's lines (exactly three `Acquired`).
 //!
 //! ```
-//! let spec = "%%\n%tokens\nWorker: 0\nWorker:Worker:   21\n%end\n";
+//! let spec = "%%\n%unordered\n%count 2 /^ok/\n%times 1..\n[..]\n%end\n";
 //! let spec = golden::Spec::parse("doc", spec).unwrap();
-//! assert!(spec.check("Worker: 0\nWorker: 1\nWorker: 2\n").is_match());
+//! assert!(spec.check("ok 1\nfail\nok 2\n").is_match());
+//! assert!(!spec.check("ok 1\nfail\n").is_match());
+//! ```
+//!
+//! ## `%tokens` ... `%end`: output torn mid-line
+//!
+//! Unsynchronised writers can tear lines (`Worker: 0Worker: 1`). Each body line
+//! is what one writer writes, in order; the block matches when the run's tokens
+//! (runs of letters, single other characters; spaces and line breaks count for
+//! nothing) are an interleaving of the body lines' tokens, each line's in its
+//! order. Body lines are literal. The search for an interleaving has a budget of
+//! 200,000 states; beyond it only the multisets of tokens are compared.
+//!
+//! ```
+//! let spec = "%%\n%tokens\nWorker: 0\nWorker: 1\nWorker: 2\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("Worker: 0\nWorker:Worker:   21\n").is_match());
 //! assert!(!spec.check("Worker: 0\nWorker: 1\n").is_match());
+//! // A digit before its own writer's `Worker:`.
+//! assert!(!spec.check("0: Worker\n1: Worker\n2: Worker\n").is_match());
 //! ```
 //!
 //! # Line modifiers
@@ -188,6 +250,21 @@
 //! assert!(spec.check("tick\ntick\nboom\n").is_match());
 //! assert!(!spec.check("boom\n").is_match());
 //! assert!(!spec.check("tick\ntick\ntick\ntick\nboom\n").is_match());
+//! ```
+//!
+//! ## `%group` ... `%end`: lines repeated as a whole
+//!
+//! Inside an `%ordered` or `%interleave` block, a `%times` or `%optional` before
+//! `%group` applies to the group: its lines repeat together, in order (a
+//! holder's alternating `Holding` / `Not holding`, a worker's try and its
+//! result). In an interleave block a group's lines are of one thread. Groups do
+//! not nest; their finite counts go up to 1,000.
+//!
+//! ```
+//! let spec = "%%\n%ordered\nHolding\n%times 0..\n%group\nNot holding\nHolding\n%end\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("Holding\nNot holding\nHolding\n").is_match());
+//! assert!(!spec.check("Holding\nHolding\n").is_match());
 //! ```
 //!
 //! ## `%optional`: a line that may be absent
@@ -203,7 +280,9 @@
 //! ## `{{REGEX}}` and `[..]`
 //!
 //! `{{REGEX}}` matches a span the regex matches entirely; `[..]` is any text.
-//! Every split of the line is tried, so `a[..]b` matches `abab`.
+//! Every split of the line is tried, so `a[..]b` matches `abab`. A line compiles
+//! to one regex, so matching it is linear in its length however many wildcards
+//! it has.
 //!
 //! ```
 //! let spec = golden::Spec::parse("doc", "%%\nvalue={{\\d+}}\n[..] done\n").unwrap();
@@ -214,13 +293,32 @@
 //! ## `[[NAME:TYPE]]` ... `[[NAME]]`: captures that must repeat
 //!
 //! TYPE is `int`, `hex`, `float`, `word` or a regex. Every occurrence of the
-//! capture, wherever it is in the file, must have the same value.
+//! capture, wherever it is in the file, must have the same value. A value is as
+//! long as the rest of the line lets it be: `[[N:int]][..]` binds `12` in
+//! `12 apples`, and `[[N]]` with `N = 12` does not match `123`.
 //!
 //! ```
 //! let spec = "%%\nInitializing <obj at [[ADDR:hex]]>\nInitializing <obj at [[ADDR]]>\n";
 //! let spec = golden::Spec::parse("doc", spec).unwrap();
 //! assert!(spec.check("Initializing <obj at 0x7f01>\nInitializing <obj at 0x7f01>\n").is_match());
 //! assert!(!spec.check("Initializing <obj at 0x7f01>\nInitializing <obj at 0x7f02>\n").is_match());
+//! ```
+//!
+//! ## `[[#N:]]`, `[[#N+1]]`, `[[#N:N+1]]`: numeric captures
+//!
+//! An integer tied to numeric variables, after FileCheck's `[[#...]]`: `[[#N:]]`
+//! sets N from the output, `[[#N]]`, `[[#N+K]]`, `[[#N-K]]` must equal it (plus
+//! or minus K), `[[#N:EXPR]]` must equal EXPR and sets N to it (a counter in a
+//! `%group`). `%num N V` in the header starts N at V. Numeric variables follow
+//! one sequence: an ordered block, or one thread of an interleave block, each
+//! starting from the `%num` values.
+//!
+//! ```
+//! let spec = "%num T 0\n%%\n%ordered\n%times 1..\n%group\ntry [[#T:T+1]]\n%end\ndone after [[#T]]\n%end\n";
+//! let spec = golden::Spec::parse("doc", spec).unwrap();
+//! assert!(spec.check("try 1\ntry 2\ndone after 2\n").is_match());
+//! assert!(!spec.check("try 1\ntry 3\ndone after 3\n").is_match());
+//! assert!(!spec.check("try 1\ntry 2\ndone after 3\n").is_match());
 //! ```
 //!
 //! Escapes: `\{{`, `\[[`, `\[..]` are literal text.
@@ -255,7 +353,31 @@
 //! ```text
 //! golden check EXPECTED ACTUAL      ACTUAL `-` reads standard input
 //! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
+//! golden bless NAME [--time-scale S] [--bin PATH] [--spec PATH]
 //! ```
+//!
+//! # Blessing a reference
+//!
+//! `golden bless NAME` runs the example once and writes its output as the body
+//! of `expected-output/NAME.txt` under the existing header; `GOLDEN_BLESS=1
+//! cargo test -p NAME` does the same from the example's golden test when the run
+//! does not match. When the run has as many lines as the body has output lines,
+//! the body's directives (`%interleave`, `%times`, `%sync`, ...) stay in place;
+//! otherwise the body becomes one ordered block, and the note says so. Pattern
+//! syntax in the output is escaped.
+//!
+//! ```
+//! let old = "%key /^(\\w+):/\n%%\n%interleave\na: one\nb: two\n%end\n";
+//! let new = golden::bless(old, "b: 2\na: 1\n").unwrap();
+//! assert_eq!(new.text, "%key /^(\\w+):/\n%%\n%interleave\nb: 2\na: 1\n%end\n");
+//! ```
+//!
+//! Pitfalls: a blessed body is one run. It is only as good as the header and
+//! blocks that declare what varies (a timestamp not covered by `%redact`, a
+//! thread name not covered by `%ident` fails the next run); a `%times` or
+//! `%optional` line keeps its count whatever the run showed; and blessing a
+//! wrong run makes the wrong output the reference. Review the diff before
+//! committing it.
 //!
 //! `golden run NAME` finds the workspace root (the nearest `Cargo.toml` with
 //! `[workspace]`), runs the newest of `target/{release,debug}/NAME` (or
@@ -270,11 +392,14 @@
 //! input is explained in one line on standard error; a crash also prints the
 //! check of what the example printed before it.
 
+mod bless;
+mod chain;
 mod check;
 mod error;
 mod example_test;
 mod explore;
 mod fxhash;
+mod group;
 mod keys;
 mod matching;
 mod parse;
@@ -285,10 +410,14 @@ mod report;
 mod run;
 #[cfg(test)]
 mod selftest;
+#[cfg(test)]
+mod selftest_runs;
 mod seq;
 mod spec;
 mod tokens;
+mod width;
 
+pub use bless::{Blessed, bless, bless_file};
 pub use error::SpecError;
 pub use example_test::assert_example_at;
 pub use explore::{Divergence, ExploreOptions, ExploreReport, ScheduleFailure, Strategy, explore};

@@ -3,17 +3,23 @@
 //! ```text
 //! golden check EXPECTED ACTUAL     ACTUAL may be `-` for stdin
 //! golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
-//! golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
+//! golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J] [--replays R]
 //! golden replay NAME SCHEDULE
 //! golden timeline NAME [-o FILE]
+//! golden bless NAME [--time-scale S] [--bin PATH] [--spec PATH]
 //! ```
 //!
 //! `--explore N` runs the example under N simulated schedules (sync-kit's
 //! `SYNC_KIT_SIM`, seeds S, S+1, ...), in parallel, and checks each one; a
 //! failure is printed with its seed, schedule string, the checker's report and
-//! the command that replays it. `replay` runs one recorded schedule again.
+//! the command that replays it. The first R seeds (default 10) are run again
+//! from their recorded schedule strings and must print the same output.
+//! `replay` runs one recorded schedule again.
 //! `timeline` draws the example's timeline picture from its fixed seed into
 //! `docs/timelines/NAME.svg` (or FILE).
+//!
+//! `bless` runs the example once and writes its output as the body of the
+//! reference, under the existing header (see `golden::bless`).
 //!
 //! Exit status: 0 match, 1 mismatch, 2 bad input (malformed spec, unreadable file,
 //! output not UTF-8, example that could not run or timed out).
@@ -26,9 +32,10 @@ use std::time::Duration;
 
 const USAGE: &str = "usage: golden check EXPECTED ACTUAL   (ACTUAL `-` reads stdin)
        golden run NAME [--repeat N] [--time-scale S] [--timeout SECS] [--bin PATH] [--spec PATH]
-       golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J]
+       golden run NAME --explore N [--strategy random|pct:DEPTH] [--seed S] [--jobs J] [--replays R]
        golden replay NAME SCHEDULE
-       golden timeline NAME [-o FILE]";
+       golden timeline NAME [-o FILE]
+       golden bless NAME [--time-scale S] [--bin PATH] [--spec PATH]";
 
 /// Write to standard output; a closed pipe (`golden check ... | head`) is not an
 /// error worth a panic, so write errors are ignored.
@@ -46,6 +53,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("replay") => replay(&args[1..]),
         Some("timeline") => picture(&args[1..]),
+        Some("bless") => bless(&args[1..]),
         Some("-h" | "--help" | "help") => {
             say(format_args!("{USAGE}\n"));
             Ok(true)
@@ -176,6 +184,12 @@ fn run(args: &[String]) -> Result<bool, BadInput> {
                 explore_opts.first_seed = s
                     .parse()
                     .map_err(|_| BadInput(format!("`--seed` needs a number, got `{s}`")))?;
+            }
+            "--replays" => {
+                let s = value("--replays")?;
+                explore_opts.determinism_sample = s
+                    .parse()
+                    .map_err(|_| BadInput(format!("`--replays` needs a number, got `{s}`")))?;
             }
             "--jobs" => {
                 let s = value("--jobs")?;
@@ -364,5 +378,56 @@ fn picture(args: &[String]) -> Result<bool, BadInput> {
     std::fs::write(&out, svg)
         .map_err(|e| BadInput(format!("cannot write {}: {e}", out.display())))?;
     say(format_args!("{name}: seed {seed} -> {}\n", out.display()));
+    Ok(true)
+}
+
+/// `golden bless NAME`: run the example once and write its output as the new body
+/// of its reference, under the existing header.
+fn bless(args: &[String]) -> Result<bool, BadInput> {
+    let mut name = None;
+    let mut opts = RunOptions::default();
+    let (mut bin, mut spec_path): (Option<PathBuf>, Option<PathBuf>) = (None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| BadInput(format!("`{flag}` needs a value")))
+        };
+        match a.as_str() {
+            "--time-scale" => opts.time_scale = Some(value("--time-scale")?),
+            "--bin" => bin = Some(PathBuf::from(value("--bin")?)),
+            "--spec" => spec_path = Some(PathBuf::from(value("--spec")?)),
+            flag if flag.starts_with('-') => {
+                return Err(BadInput(format!("unknown option `{flag}` for `bless`")));
+            }
+            n if name.is_none() => name = Some(n.to_owned()),
+            extra => return Err(BadInput(format!("unexpected argument `{extra}`"))),
+        }
+    }
+    let name = name.ok_or_else(|| BadInput("`bless` needs an example name".to_owned()))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
+    let root = golden::workspace_root(&cwd);
+    let spec_path = spec_path
+        .or_else(|| {
+            root.as_ref()
+                .map(|r| r.join("expected-output").join(format!("{name}.txt")))
+        })
+        .ok_or_else(|| BadInput("not inside a cargo workspace; pass --spec".to_owned()))?;
+    let bin = bin
+        .or_else(|| root.as_ref().and_then(|r| golden::find_example(r, &name)))
+        .ok_or_else(|| {
+            BadInput(format!(
+                "no built binary `{name}`; build it first (cargo build -p {name})"
+            ))
+        })?;
+    let spec = read_spec(&spec_path)?;
+    let report = golden::run_with_spec(&bin, &spec, &opts).map_err(|e| BadInput(e.to_string()))?;
+    if let Some(how) = report.crash() {
+        return Err(BadInput(format!("{name}: not blessed: {how}")));
+    }
+    let note = golden::bless_file(&spec_path, &report.output).map_err(BadInput)?;
+    say(format_args!("{note}\n"));
     Ok(true)
 }

@@ -11,12 +11,44 @@ const NONE: u32 = u32::MAX;
 ///
 /// Returns, for each left vertex, its partner. O(E·√V).
 pub(crate) fn hopcroft_karp(n_right: usize, adj: &[Vec<u32>]) -> Vec<Option<u32>> {
+    grow(n_right, adj, vec![NONE; adj.len()])
+}
+
+/// A maximum matching that covers every left vertex marked `first` whenever some
+/// matching does: those are matched first, and augmenting paths never unmatch a
+/// vertex, so growing the matching to a maximum one keeps them matched.
+pub(crate) fn hopcroft_karp_first(
+    n_right: usize,
+    adj: &[Vec<u32>],
+    first: &[bool],
+) -> Vec<Option<u32>> {
+    let only: Vec<Vec<u32>> = adj
+        .iter()
+        .zip(first)
+        .map(|(e, &f)| if f { e.clone() } else { Vec::new() })
+        .collect();
+    let start: Vec<u32> = grow(n_right, &only, vec![NONE; adj.len()])
+        .into_iter()
+        .map(|m| m.unwrap_or(NONE))
+        .collect();
+    grow(n_right, adj, start)
+}
+
+/// Hopcroft–Karp from an initial matching `mate_l`.
+fn grow(n_right: usize, adj: &[Vec<u32>], mut mate_l: Vec<u32>) -> Vec<Option<u32>> {
     let n_left = adj.len();
-    let mut mate_l = vec![NONE; n_left];
     let mut mate_r = vec![NONE; n_right];
+    for (l, &r) in mate_l.iter().enumerate() {
+        if r != NONE {
+            mate_r[r as usize] = l as u32;
+        }
+    }
     let mut dist = vec![0u32; n_left];
     // Greedy start: most graphs are nearly matched by it.
     for (l, edges) in adj.iter().enumerate() {
+        if mate_l[l] != NONE {
+            continue;
+        }
         if let Some(&r) = edges.iter().find(|&&r| mate_r[r as usize] == NONE) {
             mate_l[l] = r;
             mate_r[r as usize] = l as u32;
@@ -222,6 +254,17 @@ mod tests {
         let adj = vec![vec![0, 1], vec![0]];
         let m = hopcroft_karp(2, &adj);
         assert_eq!(m, vec![Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn required_vertices_stay_matched() {
+        // Left 0 is optional and grabs right 0 greedily; left 1 (required) needs it.
+        let adj = vec![vec![0], vec![0]];
+        let m = hopcroft_karp_first(1, &adj, &[false, true]);
+        assert_eq!(m, vec![None, Some(0)]);
+        let adj = vec![vec![0, 1], vec![0], vec![1]];
+        let m = hopcroft_karp_first(2, &adj, &[false, true, true]);
+        assert_eq!(m, vec![None, Some(0), Some(1)]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ const MAX_COUNT: usize = 100_000;
 /// Most distinct line pieces whose compiled form is remembered.
 const PIECE_CACHE_LIMIT: usize = 1 << 16;
 
-const HEADER_DIRECTIVES: &[&str] = &["key", "ident", "redact", "forbid", "exit"];
+const HEADER_DIRECTIVES: &[&str] = &["key", "width", "ident", "redact", "forbid", "exit", "num"];
 const BODY_DIRECTIVES: &[&str] = &[
     "sync",
     "interleave",
@@ -27,6 +27,8 @@ const BODY_DIRECTIVES: &[&str] = &[
     "end",
     "times",
     "optional",
+    "group",
+    "count",
     "forbid",
     "#",
 ];
@@ -71,6 +73,21 @@ pub(crate) struct Parser {
     piece_cache: FxHashMap<Box<str>, Vec<Seg>>,
     key_ids: FxHashMap<Box<str>, u32>,
     key_texts: Vec<String>,
+    /// `%width N`: (N, line).
+    width: Option<(usize, usize)>,
+    /// Key columns of lines whose key is plain text or a label.
+    columns: Vec<crate::width::Column>,
+    /// Spec line of each template (for errors when compiling it), and whether it
+    /// is compiled with the spec (not only when a report needs it).
+    template_lines: Vec<(usize, bool)>,
+    /// The body line being compiled.
+    cur_line: usize,
+    /// Numeric variables: name, initial value (`%num`), line that set it.
+    nums: Vec<(String, Option<i64>, usize)>,
+    /// Numeric variables given a value in the body (`[[#N:]]`).
+    num_defined: Vec<bool>,
+    /// Kind of the block whose line is being compiled.
+    cur_kind: Option<Kind>,
 }
 
 /// A span of a literal piece claimed by a header declaration.
@@ -101,6 +118,13 @@ impl Parser {
             piece_cache: FxHashMap::default(),
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
+            width: None,
+            columns: Vec::new(),
+            template_lines: Vec::new(),
+            cur_line: 0,
+            nums: Vec::new(),
+            num_defined: Vec::new(),
+            cur_kind: None,
         }
     }
 
@@ -115,6 +139,8 @@ impl Parser {
     }
 
     pub(crate) fn parse(mut self, text: &str) -> Result<Spec, SpecError> {
+        // A byte-order mark some editors write is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines: Vec<&str> = text
             .split('\n')
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -222,6 +248,43 @@ impl Parser {
                 let re = self.compile(n, col, &source)?;
                 self.forbids.push(Forbid { re, line: n });
             }
+            "width" => {
+                if let Some((_, first)) = self.width {
+                    return Err(self.err(
+                        n,
+                        1,
+                        format!("second `%width` (the first is on line {first})"),
+                    ));
+                }
+                let w = args.trim().parse::<usize>().map_err(|_| SpecError {
+                    hint: Some("`%width 10` for a `%(threadName)-10s` format".to_owned()),
+                    ..self.err(
+                        n,
+                        args_col,
+                        format!("`%width` needs a number, got `{}`", args.trim()),
+                    )
+                })?;
+                if w > 10_000 {
+                    return Err(self.err(n, args_col, format!("`%width {w}` is too large")));
+                }
+                self.width = Some((w, n));
+            }
+            "num" => {
+                let (name, value) = split_word(args);
+                let bad = || SpecError {
+                    hint: Some("write `%num NAME VALUE`, e.g. `%num TRIES 0`".to_owned()),
+                    ..self.err(n, args_col, "bad `%num`")
+                };
+                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    return Err(bad());
+                }
+                let v = value.trim().parse::<i64>().map_err(|_| bad())?;
+                if self.nums.iter().any(|x| x.0 == name) {
+                    return Err(self.err(n, args_col, format!("`%num {name}` declared twice")));
+                }
+                self.nums.push((name.to_owned(), Some(v), n));
+                self.num_defined.push(false);
+            }
             "exit" => {
                 if self.exit.is_some() {
                     return Err(self.err(n, 1, "second `%exit`"));
@@ -318,6 +381,8 @@ impl Parser {
         let mut loose: Option<Block> = None;
         let mut pending: Option<(usize, usize, Option<usize>)> = None;
         let mut pending_syncs: Vec<(usize, usize, String, String)> = Vec::new();
+        // An open `%group`: its line, first item, count.
+        let mut group: Option<(usize, usize, usize, Option<usize>)> = None;
         for &(n, line) in body {
             if let Some(rest) = line.strip_prefix('%') {
                 let (word, args) = split_word(rest);
@@ -326,7 +391,7 @@ impl Parser {
                     continue;
                 }
                 if let Some((pn, _, _)) = pending {
-                    if !matches!(word, "times" | "optional") {
+                    if !matches!(word, "times" | "optional" | "group") {
                         return Err(self.err(
                             pn,
                             1,
@@ -379,6 +444,86 @@ impl Parser {
                             items: Vec::new(),
                             forbids: Vec::new(),
                             syncs: Vec::new(),
+                            groups: Vec::new(),
+                            counted: Vec::new(),
+                        });
+                    }
+                    "group" => {
+                        let Some(b) = open.as_ref() else {
+                            return Err(SpecError {
+                                hint: Some(
+                                    "put the group inside `%ordered` or `%interleave` ... `%end`"
+                                        .to_owned(),
+                                ),
+                                ..self.err(n, 1, "`%group` must be inside a block")
+                            });
+                        };
+                        if !matches!(b.kind, Kind::Ordered | Kind::Interleave) {
+                            return Err(self.err(
+                                n,
+                                1,
+                                format!("`%group` cannot be used in a {} block", b.kind.name()),
+                            ));
+                        }
+                        if let Some((gl, ..)) = group {
+                            return Err(self.err(n, 1, format!("`%group` inside the group opened on line {gl}; groups do not nest")));
+                        }
+                        if !args.trim().is_empty() {
+                            return Err(self.err(n, args_col, "`%group` takes no arguments"));
+                        }
+                        let (min, max) = pending.take().map_or((1, Some(1)), |(_, a, b)| (a, b));
+                        if max.is_some_and(|m| m > crate::group::MAX_GROUP_COUNT) {
+                            return Err(SpecError {
+                                hint: Some(format!("use `{min}..` for \"at least\"")),
+                                ..self.err(
+                                    n,
+                                    1,
+                                    format!(
+                                        "a group's count goes up to {}",
+                                        crate::group::MAX_GROUP_COUNT
+                                    ),
+                                )
+                            });
+                        }
+                        group = Some((n, b.items.len(), min, max));
+                    }
+                    "end" if group.is_some() => {
+                        if !args.trim().is_empty() {
+                            return Err(self.err(n, args_col, "`%end` takes no arguments"));
+                        }
+                        let (gl, first, min, max) = group.take().unwrap_or((n, 0, 1, Some(1)));
+                        let Some(b) = open.as_mut() else {
+                            return Err(self.err(n, 1, "`%end` without an open block"));
+                        };
+                        let items = &b.items[first..];
+                        if items.is_empty() {
+                            return Err(self.err(gl, 1, "empty `%group`"));
+                        }
+                        let key = |it: &Item| it.key.as_ref().map(|k| k.id);
+                        if items.iter().any(|it| key(it) != key(&items[0])) {
+                            return Err(SpecError {
+                                hint: Some("a group repeats lines of one thread".to_owned()),
+                                ..self.err(gl, 1, "the lines of a `%group` in an interleave block must be of one thread")
+                            });
+                        }
+                        if let Some(it) = items
+                            .iter()
+                            .find(|it| it.max.is_some_and(|m| m > crate::group::MAX_GROUP_COUNT))
+                        {
+                            return Err(self.err(
+                                it.line,
+                                1,
+                                format!(
+                                    "a count inside a group goes up to {}",
+                                    crate::group::MAX_GROUP_COUNT
+                                ),
+                            ));
+                        }
+                        b.groups.push(crate::group::Group {
+                            first,
+                            len: items.len(),
+                            min,
+                            max,
                         });
                     }
                     "end" => {
@@ -427,8 +572,11 @@ impl Parser {
                                 ..self.err(n, 1, "`%sync` must be inside an `%interleave` block")
                             });
                         };
-                        let words: Vec<&str> = args.split_whitespace().collect();
-                        let [from, "->", to] = words.as_slice() else {
+                        // Split at the arrow: keys may contain spaces (`Thread-1 (worker)`).
+                        let parts = args.split_once("->").map(|(f, t)| (f.trim(), t.trim()));
+                        let Some((from, to)) = parts
+                            .filter(|(f, t)| !f.is_empty() && !t.is_empty() && !t.contains("->"))
+                        else {
                             return Err(SpecError {
                                 hint: Some(
                                     "write `%sync THREAD -> THREAD` with the keys as written"
@@ -437,12 +585,7 @@ impl Parser {
                                 ..self.err(n, args_col, "bad `%sync`")
                             });
                         };
-                        pending_syncs.push((
-                            n,
-                            b.items.len(),
-                            (*from).to_owned(),
-                            (*to).to_owned(),
-                        ));
+                        pending_syncs.push((n, b.items.len(), from.to_owned(), to.to_owned()));
                     }
                     "forbid" => {
                         let Some(b) = open.as_mut() else {
@@ -455,6 +598,28 @@ impl Parser {
                         let re =
                             Regex::new(&source).map_err(|e| self.bad_regex(n, col, &source, &e))?;
                         b.forbids.push(Forbid { re, line: n });
+                    }
+                    "count" => {
+                        let Some(b) = open.as_mut() else {
+                            return Err(SpecError {
+                                hint: Some(
+                                    "put it inside the block whose lines it counts".to_owned(),
+                                ),
+                                ..self.err(n, 1, "`%count` must be inside a block")
+                            });
+                        };
+                        let (range, rest) = split_word(args);
+                        let rest_col = line.len() - rest.len() + 1;
+                        let (min, max) = self.range(n, range, args_col)?;
+                        let (source, col) = self.one_regex(n, rest, rest_col)?;
+                        let re =
+                            Regex::new(&source).map_err(|e| self.bad_regex(n, col, &source, &e))?;
+                        b.counted.push(crate::spec::Counted {
+                            re,
+                            min,
+                            max,
+                            line: n,
+                        });
                     }
                     _ => {
                         return Err(self.unknown(
@@ -481,6 +646,8 @@ impl Parser {
                     items: Vec::new(),
                     forbids: Vec::new(),
                     syncs: Vec::new(),
+                    groups: Vec::new(),
+                    counted: Vec::new(),
                 }),
             };
             let kind = target.kind;
@@ -545,11 +712,21 @@ impl Parser {
             }
             let mut counts = [0usize; 2];
             for (k, id) in counts.iter_mut().zip(ids) {
-                for it in b.items[..pos]
+                for (idx, it) in b.items[..pos]
                     .iter()
-                    .filter(|it| it.key.as_ref().is_some_and(|key| key.id == id))
+                    .enumerate()
+                    .filter(|(_, it)| it.key.as_ref().is_some_and(|key| key.id == id))
                 {
-                    if it.max != Some(it.min) {
+                    let reps = match b
+                        .groups
+                        .iter()
+                        .find(|g| (g.first..g.first + g.len).contains(&idx))
+                    {
+                        Some(g) if g.max == Some(g.min) => g.min,
+                        Some(_) => 0,
+                        None => 1,
+                    };
+                    if it.max != Some(it.min) || (reps == 0 && it.min > 0) {
                         return Err(SpecError {
                             hint: Some(
                                 "a `%sync` needs a fixed number of lines before it in both threads"
@@ -562,8 +739,31 @@ impl Parser {
                             )
                         });
                     }
-                    *k += it.min;
+                    *k += it.min * reps;
                 }
+            }
+            let vacuous = |why: &str| SpecError {
+                hint: Some(
+                    "put `%sync FROM -> TO` after a line of FROM and before a line of TO"
+                        .to_owned(),
+                ),
+                ..self.err(
+                    n,
+                    1,
+                    format!("`%sync {from} -> {to}` constrains nothing: {why}"),
+                )
+            };
+            if ids[0] == ids[1] {
+                return Err(vacuous("a thread's own lines are already in order"));
+            }
+            if counts[0] == 0 {
+                return Err(vacuous(&format!("no line of `{from}` comes before it")));
+            }
+            let to_after = b.items[pos..]
+                .iter()
+                .any(|it| it.key.as_ref().is_some_and(|key| key.id == ids[1]));
+            if !to_after {
+                return Err(vacuous(&format!("no line of `{to}` comes after it")));
             }
             out.push(Sync {
                 line: n,
@@ -625,10 +825,10 @@ impl Parser {
         max: Option<usize>,
         kind: Kind,
     ) -> Result<Item, SpecError> {
+        self.cur_line = n;
+        self.cur_kind = Some(kind);
         if kind == Kind::Tokens {
-            let tpl = self.add_template(Template {
-                segs: vec![Seg::Lit(text.clone().into())],
-            });
+            let tpl = self.add_template(Template::new(vec![Seg::Lit(text.clone().into())]));
             return Ok(Item {
                 line: n,
                 text,
@@ -644,9 +844,7 @@ impl Parser {
         };
         let Some(s) = span else {
             let segs = self.segments(n, &text, 0)?;
-            let tpl = self.add_template(Template {
-                segs: merge_lits(segs),
-            });
+            let tpl = self.add_template(Template::new(merge_lits(segs)));
             return Ok(Item {
                 line: n,
                 text,
@@ -657,30 +855,43 @@ impl Parser {
             });
         };
         // The key column: prefix, key, padding, suffix, each compiled once.
-        let width = char_len(&text[s.start..s.pad_end]);
+        let pad = match &self.key {
+            Some(re) => crate::width::padding(re, &text, s),
+            None => 0,
+        };
+        let after = s.end + pad;
         let prefix = self.segments(n, &text[..s.start], 0)?;
         let key_segs = self.segments(n, &text[s.start..s.end], s.start)?;
-        let suffix = self.segments(n, &text[s.pad_end..], s.pad_end)?;
+        let suffix = self.segments(n, &text[after..], after)?;
+        let key_plain = key_segs
+            .iter()
+            .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
+            && !["{{", "[[", "[..]"]
+                .iter()
+                .any(|p| text[s.start..s.end].contains(p));
+        if key_plain {
+            self.columns.push(crate::width::Column {
+                line: n,
+                key: text[s.start..s.end].chars().count(),
+                pad,
+            });
+        }
         let mut full = Vec::with_capacity(prefix.len() + key_segs.len() + suffix.len() + 2);
         full.extend(prefix.iter().cloned());
         full.push(Seg::ColStart);
         full.extend(key_segs.iter().cloned());
-        full.push(Seg::Col(width));
+        full.push(Seg::Col);
         full.extend(suffix.iter().cloned());
         // In interleave blocks the whole-line template only serves reports: no need
         // to look for an identical one (the key-abstracted one is what is compared).
         let tpl = if kind == Kind::Interleave {
-            self.push_template(Template {
-                segs: merge_lits(full),
-            })
+            self.push_template(Template::new(merge_lits(full)))
         } else {
-            self.add_template(Template {
-                segs: merge_lits(full),
-            })
+            self.add_template(Template::new(merge_lits(full)))
         };
         let key = if kind == Kind::Interleave {
             let mut abs = prefix;
-            abs.push(Seg::SelfKey(width));
+            abs.push(Seg::SelfKey);
             abs.extend(suffix);
             let key_text = &text[s.start..s.end];
             let next = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
@@ -690,12 +901,8 @@ impl Parser {
             }
             Some(ItemKey {
                 id,
-                key_tpl: self.add_template(Template {
-                    segs: merge_lits(key_segs),
-                }),
-                abs_tpl: self.add_template(Template {
-                    segs: merge_lits(abs),
-                }),
+                key_tpl: self.add_template(Template::new(merge_lits(key_segs))),
+                abs_tpl: self.add_template(Template::new(merge_lits(abs))),
             })
         } else {
             None
@@ -713,6 +920,7 @@ impl Parser {
     fn push_template(&mut self, t: Template) -> u32 {
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
         self.templates.push(t);
+        self.template_lines.push((self.cur_line, false));
         id
     }
 
@@ -727,6 +935,7 @@ impl Parser {
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
         bucket.push(id);
         self.templates.push(t);
+        self.template_lines.push((self.cur_line, true));
         id
     }
 
@@ -737,7 +946,8 @@ impl Parser {
             return Ok(segs.clone());
         }
         let segs = self.segments_uncached(n, piece, offset)?;
-        if self.piece_cache.len() < PIECE_CACHE_LIMIT {
+        // Numeric captures depend on the block they are in: not cached.
+        if self.piece_cache.len() < PIECE_CACHE_LIMIT && !piece.contains("[[#") {
             self.piece_cache.insert(piece.into(), segs.clone());
         }
         Ok(segs)
@@ -802,13 +1012,84 @@ impl Parser {
         Ok(segs)
     }
 
+    /// The id of numeric variable `name`, declared on first use.
+    fn num_var(&mut self, name: &str, n: usize, col: usize) -> Result<u32, SpecError> {
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(self.err(n, col, format!("bad numeric variable `{name}`")));
+        }
+        if let Some(i) = self.nums.iter().position(|x| x.0 == name) {
+            return Ok(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        self.nums.push((name.to_owned(), None, n));
+        self.num_defined.push(false);
+        Ok(u32::try_from(self.nums.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// `[[#N:]]`, `[[#N]]`, `[[#N+K]]`, `[[#N-K]]`, `[[#N:EXPR]]`, `[[#K]]`.
+    fn numeric(&mut self, n: usize, col: usize, body: &str) -> Result<Seg, SpecError> {
+        if !matches!(self.cur_kind, Some(Kind::Ordered | Kind::Interleave)) {
+            return Err(SpecError {
+                hint: Some("numeric variables follow one sequence: use them in ordered blocks or interleave threads".to_owned()),
+                ..self.err(n, col, "numeric capture outside an ordered or interleave block")
+            });
+        }
+        let bad = |p: &Self| SpecError {
+            hint: Some(
+                "write `[[#N:]]` to set N, `[[#N+1]]` to use it, `[[#N:N+1]]` to count".to_owned(),
+            ),
+            ..p.err(n, col, format!("bad numeric capture `[[#{body}]]`"))
+        };
+        let (set, expr) = match body.split_once(':') {
+            Some((set, expr)) => (Some(set.trim()), expr.trim()),
+            None => (None, body.trim()),
+        };
+        let value = if expr.is_empty() {
+            None
+        } else if let Ok(k) = expr.parse::<i64>() {
+            Some(crate::pattern::NumExpr::Const(k))
+        } else {
+            let cut = expr.find(['+', '-']).unwrap_or(expr.len());
+            let (name, rest) = expr.split_at(cut);
+            let k = if rest.is_empty() {
+                0
+            } else {
+                let (sign, digits) = rest.split_at(1);
+                let d = digits.trim().parse::<i64>().map_err(|_| bad(self))?;
+                if sign == "-" { -d } else { d }
+            };
+            let v = self.num_var(name.trim(), n, col)?;
+            Some(crate::pattern::NumExpr::Var(v, k))
+        };
+        if set.is_none() && value.is_none() {
+            return Err(bad(self));
+        }
+        let set = match set {
+            Some(name) => {
+                let v = self.num_var(name, n, col)?;
+                self.num_defined[v as usize] = true;
+                Some(v)
+            }
+            None => None,
+        };
+        Ok(Seg::Num(crate::pattern::NumSeg { set, value }))
+    }
+
     fn capture(&mut self, n: usize, col: usize, body: &str) -> Result<Seg, SpecError> {
+        if let Some(num) = body.strip_prefix('#') {
+            return self.numeric(n, col, num);
+        }
         let (name, ty) = match body.split_once(':') {
             Some((name, ty)) => (name, Some(ty)),
             None => (body, None),
         };
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(self.err(n, col, format!("bad capture name `{name}`")));
+            return Err(SpecError {
+                hint: Some(
+                    "a capture is `[[NAME:TYPE]]` or `[[NAME]]`; write `\\[[` for a literal `[[`"
+                        .to_owned(),
+                ),
+                ..self.err(n, col, format!("bad capture name `{name}`"))
+            });
         }
         if let Some(ty) = ty {
             let source = match ty {
@@ -1002,7 +1283,36 @@ impl Parser {
         if let Some(r) = self.redacts.iter().find(|r| !r.used) {
             return Err(self.err(r.line, 1, "`%redact` matches nothing in the body"));
         }
-        let var_regex = self.vars.iter().map(|v| v.regex).collect();
+        for (i, (name, init, line)) in self.nums.iter().enumerate() {
+            if init.is_none() && !self.num_defined[i] {
+                return Err(SpecError {
+                    hint: Some(format!(
+                        "give it a start with `%num {name} 0` in the header, or set it with `[[#{name}:]]`"
+                    )),
+                    ..self.err(
+                        *line,
+                        1,
+                        format!("numeric variable `{name}` is used but never set"),
+                    )
+                });
+            }
+        }
+        let var_regex: Vec<u32> = self.vars.iter().map(|v| v.regex).collect();
+        let key_width = crate::width::infer(&self.file, self.width, &self.columns)?;
+        let cx = crate::pattern::Cx {
+            regexes: &self.regexes,
+            var_regex: &var_regex,
+            width: key_width,
+        };
+        // Templates that only serve reports compile when a report needs them.
+        for (t, &(n, eager)) in self.templates.iter().zip(&self.template_lines) {
+            if !eager {
+                continue;
+            }
+            if let Err(e) = t.compile(&cx) {
+                return Err(self.bad_regex(n, 1, "(the whole line)", &e));
+            }
+        }
         let declared = self
             .idents
             .iter()
@@ -1011,6 +1321,9 @@ impl Parser {
             .collect();
         let (plans, classes) = crate::plan::plan(&blocks, &self.templates);
         Ok(Spec {
+            num_init: self.nums.iter().map(|x| x.1).collect(),
+            num_names: self.nums.iter().map(|x| x.0.clone()).collect(),
+            key_width,
             key_texts: self.key_texts,
             plans,
             classes,
@@ -1032,10 +1345,6 @@ fn split_word(s: &str) -> (&str, &str) {
     let s = s.trim_start();
     let end = s.find(char::is_whitespace).unwrap_or(s.len());
     (&s[..end], &s[end..])
-}
-
-fn char_len(s: &str) -> u32 {
-    u32::try_from(s.chars().count()).unwrap_or(u32::MAX)
 }
 
 fn merge_lits(segs: Vec<Seg>) -> Vec<Seg> {

@@ -4,6 +4,7 @@
 //! thread once, not once each).
 
 use crate::fxhash::FxHashMap;
+use crate::group::{Group, local};
 use crate::pattern::Template;
 use crate::seq::Count;
 use crate::spec::{Block, Kind};
@@ -24,6 +25,8 @@ pub(crate) struct RefThread {
 pub(crate) struct Plan {
     pub(crate) threads: Vec<RefThread>,
     pub(crate) unkeyed: Vec<usize>,
+    /// Groups among the unkeyed items (positions in `unkeyed`).
+    pub(crate) unkeyed_groups: Vec<Group>,
 }
 
 /// Reference threads with the same lines up to their own name.
@@ -32,7 +35,11 @@ pub(crate) struct Class {
     /// Key-abstracted templates of its lines, and their counts.
     pub(crate) tpls: Vec<u32>,
     pub(crate) counts: Vec<Count>,
-    /// Every count is exactly one: lines pair up by position.
+    /// Some line mentions a numeric variable.
+    pub(crate) nums: bool,
+    /// Groups of its lines (positions in `tpls`).
+    pub(crate) groups: Vec<Group>,
+    /// Every count is exactly one and there is no group: lines pair up by position.
     pub(crate) exact: bool,
     /// Some line has a variable.
     pub(crate) slots: bool,
@@ -43,10 +50,14 @@ pub(crate) struct Class {
     pub(crate) max: Option<usize>,
 }
 
+/// What makes two reference threads one class: their key-abstracted lines with
+/// counts, and their groups.
+type Signature = (Vec<(u32, Count)>, Vec<Group>);
+
 /// Plans for every block (`None` unless interleave) and the classes they use.
 pub(crate) fn plan(blocks: &[Block], templates: &[Template]) -> (Vec<Option<Plan>>, Vec<Class>) {
     let mut classes = Vec::new();
-    let mut class_index: FxHashMap<Vec<(u32, Count)>, usize> = FxHashMap::default();
+    let mut class_index: FxHashMap<Signature, usize> = FxHashMap::default();
     let plans = blocks
         .iter()
         .map(|b| {
@@ -77,17 +88,30 @@ pub(crate) fn plan(blocks: &[Block], templates: &[Template]) -> (Vec<Option<Plan
                 sigs[t].push((k.abs_tpl, (item.min, item.max)));
             }
             for (t, sig) in threads.iter_mut().zip(sigs) {
+                let groups = local(&b.groups, &t.items);
+                let sig = (sig, groups);
                 if let Some(&c) = class_index.get(&sig) {
                     t.class = c;
                     continue;
                 }
-                let counts: Vec<Count> = sig.iter().map(|s| s.1).collect();
+                let (min, max) = crate::group::size_range(
+                    &sig.0.iter().map(|s| s.1).collect::<Vec<_>>(),
+                    &sig.1,
+                );
+                let (sig_lines, groups) = (&sig.0, sig.1.clone());
+                let counts: Vec<Count> = sig_lines.iter().map(|s| s.1).collect();
                 classes.push(Class {
-                    tpls: sig.iter().map(|s| s.0).collect(),
-                    exact: counts.iter().all(|c| *c == (1, Some(1))),
-                    slots: sig.iter().any(|s| templates[s.0 as usize].has_slots()),
+                    tpls: sig_lines.iter().map(|s| s.0).collect(),
+                    exact: groups.is_empty()
+                        && counts.iter().all(|c| *c == (1, Some(1)))
+                        && !sig_lines.iter().any(|s| templates[s.0 as usize].has_nums()),
+                    nums: sig_lines.iter().any(|s| templates[s.0 as usize].has_nums()),
+                    groups,
+                    slots: sig_lines
+                        .iter()
+                        .any(|s| templates[s.0 as usize].has_slots()),
                     vars: {
-                        let mut v: Vec<u32> = sig
+                        let mut v: Vec<u32> = sig_lines
                             .iter()
                             .flat_map(|s| templates[s.0 as usize].vars())
                             .collect();
@@ -95,14 +119,19 @@ pub(crate) fn plan(blocks: &[Block], templates: &[Template]) -> (Vec<Option<Plan
                         v.dedup();
                         v
                     },
-                    min: counts.iter().map(|c| c.0).sum(),
-                    max: counts.iter().try_fold(0usize, |a, c| c.1.map(|m| a + m)),
+                    min,
+                    max,
                     counts,
                 });
                 t.class = classes.len() - 1;
                 class_index.insert(sig, t.class);
             }
-            Some(Plan { threads, unkeyed })
+            let unkeyed_groups = local(&b.groups, &unkeyed);
+            Some(Plan {
+                threads,
+                unkeyed,
+                unkeyed_groups,
+            })
         })
         .collect();
     (plans, classes)

@@ -89,52 +89,8 @@ impl Failure {
         f
     }
 
-    /// Fill in missing/unexpected lines and the diff from an ordered alignment.
-    pub(crate) fn absorb(
-        &mut self,
-        view: &View<'_>,
-        items: &[usize],
-        lines: &[usize],
-        pairs: &[(usize, usize)],
-    ) {
-        let View { block, actual, .. } = *view;
-        let (matched_items, matched_lines) = tally(pairs);
-        let missing = missing_items(block, items, &matched_items);
-        // A missing line goes right after the actual line its predecessor (same thread) took.
-        let mut after: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
-        for &i in &missing {
-            let key = block.items[i].key.as_ref().map(|k| k.id);
-            let anchor = pairs
-                .iter()
-                .filter(|(pi, _)| *pi < i && block.items[*pi].key.as_ref().map(|k| k.id) == key)
-                .map(|(_, j)| *j)
-                .max();
-            after.entry(anchor).or_default().push(i);
-        }
-        let push_missing = |f: &mut Failure, list: Option<&Vec<usize>>| {
-            for &i in list.into_iter().flatten() {
-                f.diff.push(DiffLine::Missing(
-                    block.items[i].line,
-                    block.items[i].text.clone(),
-                ));
-            }
-        };
-        push_missing(self, after.get(&None));
-        for &j in lines {
-            if matched_lines.contains(&j) {
-                self.diff
-                    .push(DiffLine::Same(j, actual.lines[j].to_owned()));
-            } else {
-                self.unexpected.push(j);
-                self.diff
-                    .push(DiffLine::Extra(j, actual.lines[j].to_owned()));
-            }
-            push_missing(self, after.get(&Some(j)));
-        }
-        self.finish(view, &missing, lines);
-    }
-
-    /// Same for an unordered block: missing lines are listed at the end.
+    /// Fill in missing/unexpected lines and the diff of an unordered block from a
+    /// maximum assignment: missing lines are listed at the end.
     pub(crate) fn absorb_unordered(
         &mut self,
         view: &View<'_>,

@@ -19,7 +19,7 @@
 //!    one must pass (a checker stricter than its spec is wrong too).
 
 use crate::keys::KeyFinder;
-use crate::pattern::{Bind, matches};
+use crate::pattern::{Bind, Env, matches, matches_env};
 use crate::spec::{Block, Kind, Spec};
 use crate::tokens::tokens;
 use std::collections::BTreeMap;
@@ -36,7 +36,8 @@ struct Line {
 
 /// Values that sample inline regexes.
 const SAMPLES: &[&str] = &[
-    "0", "1", "42", "0.5", "0.63", "a", "x", "abc", "True", "0x1f", "", " ",
+    "0", "1", "42", "0.5", "0.63", "a", "x", "abc", "True", "0x1f", "", " ", "[]", "['0']",
+    "['1']", "['2']", "['3']",
 ];
 
 /// Render `text` (one body line): inline patterns become samples, escapes literal.
@@ -45,6 +46,7 @@ fn render_line(
     spec: &Spec,
     text: &str,
     captures: &mut BTreeMap<String, String>,
+    env: &mut Env,
 ) -> Option<(String, Vec<(usize, usize)>)> {
     let mut out = String::new();
     let mut protected = Vec::new();
@@ -64,6 +66,12 @@ fn render_line(
             let sample = SAMPLES.iter().find(|s| re.is_match(s))?;
             protected.push((out.len(), out.len() + sample.len()));
             out.push_str(sample);
+            rest = &inner[end + 2..];
+        } else if let Some(inner) = rest.strip_prefix("[[#") {
+            let end = inner.find("]]")?;
+            let value = numeric(spec, &inner[..end], env)?;
+            protected.push((out.len(), out.len() + value.len()));
+            out.push_str(&value);
             rest = &inner[end + 2..];
         } else if let Some(inner) = rest.strip_prefix("[[") {
             let end = inner.find("]]")?;
@@ -100,6 +108,34 @@ fn render_line(
     Some((out, protected))
 }
 
+/// The value of a numeric capture `[[#BODY]]` under `env` (7 when it may be any
+/// integer), which it then sets.
+fn numeric(spec: &Spec, body: &str, env: &mut Env) -> Option<String> {
+    let id = |name: &str| spec.num_names.iter().position(|n| n == name.trim());
+    let (set, expr) = match body.split_once(':') {
+        Some((set, expr)) => (Some(id(set)?), expr.trim()),
+        None => (None, body.trim()),
+    };
+    let value = if expr.is_empty() {
+        7
+    } else if let Ok(k) = expr.parse::<i64>() {
+        k
+    } else {
+        let cut = expr.find(['+', '-']).unwrap_or(expr.len());
+        let (name, k) = expr.split_at(cut);
+        let k: i64 = match k.split_at_checked(1) {
+            Some(("-", d)) => -d.trim().parse::<i64>().ok()?,
+            Some((_, d)) => d.trim().parse().ok()?,
+            None => 0,
+        };
+        (*env.get(id(name)?)?)? + k
+    };
+    if let Some(v) = set {
+        env[v] = Some(value);
+    }
+    Some(value.to_string())
+}
+
 /// How often each item is rendered.
 fn copies(min: usize, max: Option<usize>) -> usize {
     min.max(1).min(max.unwrap_or(usize::MAX))
@@ -109,19 +145,36 @@ fn render(spec: &Spec) -> Option<(Vec<Line>, Vec<Option<String>>)> {
     let mut captures = BTreeMap::new();
     let mut lines = Vec::new();
     for (b, block) in spec.blocks.iter().enumerate() {
-        for item in &block.items {
-            let (text, protected) = if block.kind == Kind::Tokens {
-                (item.text.clone(), Vec::new())
-            } else {
-                render_line(spec, &item.text, &mut captures)?
+        // Numeric variables follow each sequence: the block, or each thread.
+        let mut envs: BTreeMap<Option<u32>, Env> = BTreeMap::new();
+        let mut i = 0;
+        while i < block.items.len() {
+            // A group is rendered as a whole, as often as its count requires.
+            let (range, reps) = match block.groups.iter().find(|g| g.first == i) {
+                Some(g) => (g.first..g.first + g.len, copies(g.min, g.max)),
+                None => (i..i + 1, 1),
             };
-            for _ in 0..copies(item.min, item.max) {
-                lines.push(Line {
-                    text: text.clone(),
-                    block: b,
-                    protected: protected.clone(),
-                });
+            for _ in 0..reps {
+                for k in range.clone() {
+                    let item = &block.items[k];
+                    let env = envs
+                        .entry(item.key.as_ref().map(|key| key.id))
+                        .or_insert_with(|| spec.num_init.clone());
+                    for _ in 0..copies(item.min, item.max) {
+                        let (text, protected) = if block.kind == Kind::Tokens {
+                            (item.text.clone(), Vec::new())
+                        } else {
+                            render_line(spec, &item.text, &mut captures, env)?
+                        };
+                        lines.push(Line {
+                            text,
+                            block: b,
+                            protected,
+                        });
+                    }
+                }
             }
+            i = range.end;
         }
     }
     // Identity labels stand for themselves; captures for their sample.
@@ -147,7 +200,7 @@ enum Mutation {
     Change(usize, String),
 }
 
-fn thread_of(spec: &Spec, finder: &mut Option<KeyFinder>, text: &str) -> Option<String> {
+pub(super) fn thread_of(spec: &Spec, finder: &mut Option<KeyFinder>, text: &str) -> Option<String> {
     let f = finder.as_mut()?;
     let _ = spec;
     f.span(text).map(|s| text[s.start..s.end].to_owned())
@@ -208,7 +261,7 @@ fn mutants(spec: &Spec, lines: &[Line]) -> Vec<Mutation> {
     out
 }
 
-fn word_spans(text: &str, class: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
+pub(super) fn word_spans(text: &str, class: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -312,20 +365,59 @@ fn relabel(spec: &Spec, map: &BTreeMap<String, String>, t: &str) -> String {
     out
 }
 
+/// The key reference thread key `id` has in the run: its text with labels
+/// replaced by their values under `sigma` (themselves for a rendered body).
+fn run_key(spec: &Spec, id: u32, sigma: &[Option<String>]) -> String {
+    let text = spec.key_text(id);
+    let tpl = spec
+        .blocks
+        .iter()
+        .flat_map(|b| &b.items)
+        .find_map(|it| it.key.as_ref().filter(|k| k.id == id).map(|k| k.key_tpl));
+    tpl.and_then(|t| spec.templates[t as usize].exact_line(sigma, 0))
+        .unwrap_or_else(|| text.to_owned())
+}
+
 /// Is `texts` an instance of block `b`? Naive definitional semantics.
-fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<String>]) -> bool {
+pub(super) fn block_instance(
+    spec: &Spec,
+    b: usize,
+    texts: &[String],
+    sigma: &[Option<String>],
+) -> bool {
     let block = &spec.blocks[b];
+    let counted = |c: &crate::spec::Counted| {
+        let k = texts.iter().filter(|t| c.re.is_match(t)).count();
+        k >= c.min && c.max.is_none_or(|m| k <= m)
+    };
+    if !block.counted.iter().all(counted) {
+        return false;
+    }
     let all: Vec<usize> = (0..block.items.len()).collect();
     match block.kind {
         Kind::Tokens => {
-            let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
-            let want = want.join("\n");
-            let mut a = tokens(&want);
+            // Each reference line's tokens, in order, interleaved: plain
+            // backtracking over which line takes each token.
+            let want: Vec<Vec<&str>> = block.items.iter().map(|i| tokens(&i.text)).collect();
             let joined = texts.join("\n");
-            let mut g = tokens(&joined);
-            a.sort_unstable();
-            g.sort_unstable();
-            a == g
+            let got = tokens(&joined);
+            fn shuffle(want: &[Vec<&str>], p: &mut Vec<usize>, got: &[&str]) -> bool {
+                let Some((first, rest)) = got.split_first() else {
+                    return want.iter().zip(p.iter()).all(|(w, &k)| k == w.len());
+                };
+                for i in 0..want.len() {
+                    if want[i].get(p[i]) == Some(first) {
+                        p[i] += 1;
+                        let ok = shuffle(want, p, rest);
+                        p[i] -= 1;
+                        if ok {
+                            return true;
+                        }
+                    }
+                }
+                false
+            }
+            shuffle(&want, &mut vec![0; want.len()], &got)
         }
         Kind::Ordered => naive_seq(spec, block, &all, texts, sigma),
         Kind::Unordered => naive_bag(spec, block, texts, &mut vec![0; block.items.len()], sigma),
@@ -333,7 +425,7 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
             let mut finder = spec.key.as_ref().map(KeyFinder::new);
             let mut want: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
             for (i, item) in block.items.iter().enumerate() {
-                let key = item.key.as_ref().map(|k| spec.key_text(k.id).to_owned());
+                let key = item.key.as_ref().map(|k| run_key(spec, k.id, sigma));
                 want.entry(key).or_default().push(i);
             }
             let mut got: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
@@ -345,7 +437,7 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
             }
             // `%sync FROM -> TO`: FROM's first k_from lines before TO's line k_to.
             let synced = block.syncs.iter().all(|sy| {
-                let pos = |id: u32| at.get(&Some(spec.key_text(id).to_owned()));
+                let pos = |id: u32| at.get(&Some(run_key(spec, id, sigma)));
                 match (pos(sy.from), pos(sy.to)) {
                     (Some(f), Some(t))
                         if sy.k_from > 0 && sy.k_from <= f.len() && sy.k_to < t.len() =>
@@ -372,7 +464,9 @@ fn block_instance(spec: &Spec, b: usize, texts: &[String], sigma: &[Option<Strin
     }
 }
 
-/// Do `texts` match `items` in order, each within its count? Plain backtracking.
+/// Do `texts` match `items` in order, each within its count, each group of the
+/// block repeated within its count, numeric variables following along? Plain
+/// backtracking.
 fn naive_seq(
     spec: &Spec,
     block: &Block,
@@ -380,21 +474,140 @@ fn naive_seq(
     texts: &[String],
     sigma: &[Option<String>],
 ) -> bool {
-    let Some((&first, rest)) = items.split_first() else {
-        return texts.is_empty();
-    };
-    let it = &block.items[first];
-    let max = it.max.unwrap_or(usize::MAX).min(texts.len());
-    let mut taken = 0;
-    loop {
-        if taken >= it.min && naive_seq(spec, block, rest, &texts[taken..], sigma) {
-            return true;
-        }
-        if taken == max || !instance(spec, block, first, &texts[taken], sigma) {
-            return false;
-        }
-        taken += 1;
+    let groups = crate::group::local(&block.groups, items);
+    let nv = Naive { spec, block, sigma };
+    !nv.groups(items, &groups, texts, spec.num_init.clone())
+        .is_empty()
+}
+
+/// The naive evaluation of one sequence; each step returns every set of numeric
+/// values the lines can leave (none: no match).
+struct Naive<'a> {
+    spec: &'a Spec,
+    block: &'a Block,
+    sigma: &'a [Option<String>],
+}
+
+impl Naive<'_> {
+    fn instance(&self, i: usize, text: &str, env: &Env) -> Option<Env> {
+        let t = &self.spec.templates[self.block.items[i].tpl as usize];
+        let mut e = env.clone();
+        let mut b = Bind::fixed(self.sigma);
+        let ok = if env.is_empty() {
+            matches(t, text, &self.spec.cx(), &mut b)
+        } else {
+            matches_env(t, text, &self.spec.cx(), &mut b, &mut e)
+        };
+        ok.then_some(e)
     }
+
+    fn groups(
+        &self,
+        items: &[usize],
+        groups: &[crate::group::Group],
+        texts: &[String],
+        env: Env,
+    ) -> Vec<Env> {
+        // Items before the first group, then the group, then the rest.
+        let Some(g) = groups.iter().min_by_key(|g| g.first) else {
+            return self.plain(items, texts, env);
+        };
+        let (before, body, after) = (
+            &items[..g.first],
+            &items[g.first..g.first + g.len],
+            &items[g.first + g.len..],
+        );
+        let rest: Vec<crate::group::Group> = groups
+            .iter()
+            .filter(|h| h.first > g.first)
+            .map(|h| crate::group::Group {
+                first: h.first - g.first - g.len,
+                ..*h
+            })
+            .collect();
+        let mut out = Vec::new();
+        for a in 0..=texts.len() {
+            for e in self.plain(before, &texts[..a], env.clone()) {
+                out.extend(
+                    self.repeats(g.min, g.max, body, &texts[a..], e, &mut |t, e| {
+                        self.groups(after, &rest, t, e)
+                    }),
+                );
+            }
+        }
+        dedup(out)
+    }
+
+    /// `body` matched `min..=max` times on a prefix of `texts`, then `rest` on
+    /// the remainder.
+    fn repeats(
+        &self,
+        min: usize,
+        max: Option<usize>,
+        body: &[usize],
+        texts: &[String],
+        env: Env,
+        rest: &mut dyn FnMut(&[String], Env) -> Vec<Env>,
+    ) -> Vec<Env> {
+        let mut out = Vec::new();
+        if min == 0 {
+            out.extend(rest(texts, env.clone()));
+        }
+        if max == Some(0) {
+            return dedup(out);
+        }
+        // A repetition beyond the required ones must take a line (or it changes nothing).
+        let from = usize::from(min == 0);
+        for t in from..=texts.len() {
+            for e in self.plain(body, &texts[..t], env.clone()) {
+                out.extend(self.repeats(
+                    min.saturating_sub(1),
+                    max.map(|m| m - 1),
+                    body,
+                    &texts[t..],
+                    e,
+                    rest,
+                ));
+            }
+        }
+        dedup(out)
+    }
+
+    /// `texts` against `items` in order, each within its count.
+    fn plain(&self, items: &[usize], texts: &[String], env: Env) -> Vec<Env> {
+        let Some((&first, rest)) = items.split_first() else {
+            return if texts.is_empty() {
+                vec![env]
+            } else {
+                Vec::new()
+            };
+        };
+        let it = &self.block.items[first];
+        let max = it.max.unwrap_or(usize::MAX).min(texts.len());
+        let mut out = Vec::new();
+        let mut cur = env;
+        let mut taken = 0;
+        loop {
+            if taken >= it.min {
+                out.extend(self.plain(rest, &texts[taken..], cur.clone()));
+            }
+            if taken == max {
+                break;
+            }
+            match self.instance(first, &texts[taken], &cur) {
+                Some(e) => cur = e,
+                None => break,
+            }
+            taken += 1;
+        }
+        dedup(out)
+    }
+}
+
+fn dedup(mut v: Vec<Env>) -> Vec<Env> {
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Can every line be given to an item, each item within its count? Backtracking.
@@ -439,7 +652,7 @@ fn apply(lines: &[Line], m: &Mutation) -> String {
     join(v)
 }
 
-fn join(lines: Vec<String>) -> String {
+pub(super) fn join(lines: Vec<String>) -> String {
     let mut s = lines.join("\n");
     s.push('\n');
     s

@@ -2,8 +2,37 @@
 //! a sequence of lines: an NFA simulation, linear in the number of lines when counts
 //! are fixed, and never greedy (`%times 0..` followed by a similar line still works).
 
+use crate::fxhash::FxHashMap;
+
 /// How often one pattern may repeat: `min..=max` (`max == None`: unbounded).
 pub(crate) type Count = (usize, Option<usize>);
+
+/// Up to this many states, membership marks are a vector; beyond, a map.
+const DENSE_STATES: usize = 1 << 20;
+
+/// The round in which each state was last added.
+enum Stamps {
+    Dense(Vec<usize>),
+    Sparse(FxHashMap<usize, usize>),
+}
+
+impl Stamps {
+    fn get(&self, id: usize) -> usize {
+        match self {
+            Stamps::Dense(v) => v[id],
+            Stamps::Sparse(m) => m.get(&id).copied().unwrap_or(usize::MAX),
+        }
+    }
+
+    fn set(&mut self, id: usize, round: usize) {
+        match self {
+            Stamps::Dense(v) => v[id] = round,
+            Stamps::Sparse(m) => {
+                m.insert(id, round);
+            }
+        }
+    }
+}
 
 /// Do `lines` (0..n) match `counts` in order? `m(item, line)` tests one line.
 ///
@@ -42,34 +71,36 @@ pub(crate) fn seq_match(
     offset.push(total);
     let final_state = total;
     // Sparse state sets: `stamp[id] == round` marks membership in the current set,
-    // so no set is cleared or allocated per line.
-    let mut stamp = vec![usize::MAX; total + 1];
-    let add = |i: usize,
-               c: usize,
-               round: usize,
-               stamp: &mut Vec<usize>,
-               list: &mut Vec<(usize, usize)>| {
-        // Add (i, c) and its epsilon closure.
-        let (mut i, mut c) = (i, c);
-        loop {
-            let id = if i == counts.len() {
-                final_state
-            } else {
-                offset[i] + c
-            };
-            if stamp[id] == round {
-                return;
-            }
-            stamp[id] = round;
-            list.push((i, c));
-            if i < counts.len() && c >= counts[i].0 {
-                i += 1;
-                c = 0;
-            } else {
-                return;
-            }
-        }
+    // so no set is cleared or allocated per line. Memory follows the states that
+    // are ever live, not the sum of the counts (`%times 1..100000` on every line).
+    let mut stamp: Stamps = if total <= DENSE_STATES {
+        Stamps::Dense(vec![usize::MAX; total + 1])
+    } else {
+        Stamps::Sparse(FxHashMap::default())
     };
+    let add =
+        |i: usize, c: usize, round: usize, stamp: &mut Stamps, list: &mut Vec<(usize, usize)>| {
+            // Add (i, c) and its epsilon closure.
+            let (mut i, mut c) = (i, c);
+            loop {
+                let id = if i == counts.len() {
+                    final_state
+                } else {
+                    offset[i] + c
+                };
+                if stamp.get(id) == round {
+                    return;
+                }
+                stamp.set(id, round);
+                list.push((i, c));
+                if i < counts.len() && c >= counts[i].0 {
+                    i += 1;
+                    c = 0;
+                } else {
+                    return;
+                }
+            }
+        };
     let mut list = Vec::new();
     let mut next_list = Vec::new();
     add(0, 0, 0, &mut stamp, &mut list);
@@ -95,7 +126,7 @@ pub(crate) fn seq_match(
         }
         std::mem::swap(&mut list, &mut next_list);
     }
-    if stamp[final_state] == n {
+    if stamp.get(final_state) == n {
         Ok(())
     } else {
         Err(n)

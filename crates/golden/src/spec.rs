@@ -36,7 +36,7 @@ pub(crate) struct ItemKey {
     pub(crate) id: u32,
     /// The key text compiled (so identity labels in it are slots).
     pub(crate) key_tpl: u32,
-    /// The whole line with its key column replaced by [`Seg::SelfKey`].
+    /// The whole line with its key column replaced by `Seg::SelfKey`.
     pub(crate) abs_tpl: u32,
 }
 
@@ -72,6 +72,27 @@ pub(crate) struct Block {
     pub(crate) forbids: Vec<Forbid>,
     /// Happens-before edges between two threads of an interleave block.
     pub(crate) syncs: Vec<Sync>,
+    /// `%group` ... `%end`: runs of items repeated as a whole.
+    pub(crate) groups: Vec<crate::group::Group>,
+    /// `%count N /re/`: how many of the block's lines match a regex.
+    pub(crate) counted: Vec<Counted>,
+}
+
+/// `%count MIN..MAX /re/` inside a block.
+#[derive(Debug, Clone)]
+pub(crate) struct Counted {
+    pub(crate) re: Regex,
+    pub(crate) min: usize,
+    pub(crate) max: Option<usize>,
+    pub(crate) line: usize,
+}
+
+impl Counted {
+    /// The count in `lines`, if it is outside the range.
+    pub(crate) fn violated<'l>(&self, lines: impl Iterator<Item = &'l str>) -> Option<usize> {
+        let k = lines.filter(|l| self.re.is_match(l)).count();
+        (k < self.min || self.max.is_some_and(|m| k > m)).then_some(k)
+    }
 }
 
 /// `%sync FROM -> TO`: the first `k_from` lines of thread FROM come before line
@@ -91,12 +112,12 @@ impl Block {
         if self.kind == Kind::Tokens {
             return (0, None);
         }
-        let min = self.items.iter().map(|i| i.min).sum();
-        let max = self
-            .items
-            .iter()
-            .try_fold(0usize, |acc, i| i.max.map(|m| acc + m));
-        (min, max)
+        crate::group::size_range(&self.counts(), &self.groups)
+    }
+
+    /// Each item's count.
+    pub(crate) fn counts(&self) -> Vec<crate::seq::Count> {
+        self.items.iter().map(|i| (i.min, i.max)).collect()
     }
 
     /// Display name: `interleave block (lines 4-10)`.
@@ -128,6 +149,12 @@ pub(crate) struct Var {
 pub struct Spec {
     pub(crate) name: String,
     pub(crate) key: Option<Regex>,
+    /// Numeric variables: start values (`%num`) and names.
+    pub(crate) num_init: crate::pattern::Env,
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the mutation self-test"))]
+    pub(crate) num_names: Vec<String>,
+    /// Width of the key column (`%-10s`: 10; 0 when unpadded).
+    pub(crate) key_width: usize,
     pub(crate) forbids: Vec<Forbid>,
     pub(crate) exit: i32,
     pub(crate) blocks: Vec<Block>,
@@ -169,6 +196,7 @@ impl Spec {
         crate::pattern::Cx {
             regexes: &self.regexes,
             var_regex: &self.var_regex,
+            width: self.key_width,
         }
     }
 }

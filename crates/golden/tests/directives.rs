@@ -286,7 +286,13 @@ fn forbid_in_header_and_in_block() {
 
 #[test]
 fn tokens_accept_torn_output_and_whole_lines() {
-    let s = spec("%%\n%tokens\nWorker: 0\nWorker:Worker:Worker:   Worker:312\n\n\n4\n%end\ndone\n");
+    // Each reference line is one writer's; a torn run interleaves them.
+    let s =
+        spec("%%\n%tokens\nWorker: 0\nWorker: 1\nWorker: 2\nWorker: 3\nWorker: 4\n%end\ndone\n");
+    pass(
+        &s,
+        "Worker: 0\nWorker:Worker:Worker:   Worker:312\n\n\n4\ndone\n",
+    );
     pass(
         &s,
         "Worker: 0\nWorker: 1\nWorker: 2\nWorker: 3\nWorker: 4\ndone\n",
@@ -303,6 +309,16 @@ fn tokens_accept_torn_output_and_whole_lines() {
     fail(
         &s,
         "Worker: 0\nWorker: 1\nWorker: 2\nWorker: 3\ndone\nWorker: 4\n",
+    );
+    // The tokens are all there, but not in any writer's order.
+    let r = fail(
+        &s,
+        "0: Worker\n1: Worker\n2: Worker\n3: Worker\n4: Worker\ndone\n",
+    );
+    assert!(r.contains("no interleaving"), "{r}");
+    fail(
+        &s,
+        "Worker: 01\nWorker:\nWorker: 2\nWorker: 3\nWorker: 4\ndone\n",
     );
 }
 

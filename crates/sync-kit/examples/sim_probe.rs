@@ -87,6 +87,42 @@ fn main() -> anyhow::Result<()> {
                 drop(held);
                 t.join()?;
             }
+            // A little of everything the trace records, for the trace tests.
+            "traced" => {
+                let lock = Arc::new(Lock::new());
+                let ready = Arc::new(sync_kit::Event::new());
+                let sem = Arc::new(sync_kit::Semaphore::new(1));
+                let cond = Arc::new(sync_kit::Condition::new());
+                let workers: Vec<Thread> = (0..2)
+                    .map(|i| {
+                        let (lock, ready, sem, cond) = (
+                            Arc::clone(&lock),
+                            Arc::clone(&ready),
+                            Arc::clone(&sem),
+                            Arc::clone(&cond),
+                        );
+                        Thread::builder()
+                            .name(format!("worker-{i}"))
+                            .target(move || {
+                                ready.wait();
+                                let _unit = sem.lock();
+                                let _held = lock.lock();
+                                log::debug!("working");
+                                sync_kit::time::sleep(Duration::from_millis(20));
+                                let _c = cond.lock();
+                                let _ = cond.notify_all();
+                            })
+                    })
+                    .collect();
+                for w in &workers {
+                    w.start()?;
+                }
+                sync_kit::time::sleep(Duration::from_millis(10));
+                ready.set();
+                for w in &workers {
+                    w.join()?;
+                }
+            }
             other => anyhow::bail!("unknown scenario {other:?}"),
         }
         Ok(())

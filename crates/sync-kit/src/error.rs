@@ -23,10 +23,6 @@ pub enum ErrorKind {
     DaemonAfterStart,
     /// The operating system refused to start a thread.
     Spawn,
-    /// A thread's target panicked: [`JoinHandle::join`](crate::thread::JoinHandle::join)
-    /// gives this instead of the value, with the panic's message (the
-    /// exception a `concurrent.futures` result would re-raise).
-    Panicked,
     /// `release()` of a `Lock` that is not locked (`RuntimeError`).
     ReleaseUnlocked,
     /// An owned lock (`RLock`, or the lock of a `Condition`) used by a thread that
@@ -44,6 +40,22 @@ pub enum ErrorKind {
     LoggerInstalled,
     /// An environment variable sync-kit reads holds a value it cannot use.
     Environment,
+    /// A non-blocking or timed `get` found the queue empty (`queue.Empty`).
+    Empty,
+    /// A non-blocking or timed `put` found the queue full (`queue.Full`).
+    Full,
+    /// A queue was shut down (`queue.ShutDown`, Python 3.13).
+    ShutDown,
+    /// A future was cancelled (`concurrent.futures.CancelledError`).
+    Cancelled,
+    /// A future's result, `as_completed` or `map` ran out of time (`TimeoutError`).
+    Timeout,
+    /// The task behind a future panicked (the exception a Python task raised),
+    /// or the target of a [`JoinHandle`](crate::thread::JoinHandle)'s thread;
+    /// the message is the panic's.
+    Panicked,
+    /// `submit` on an executor that was shut down (`RuntimeError`).
+    ExecutorShutdown,
 }
 
 /// A sync-kit error: a [`kind`](Error::kind) and a message.
@@ -123,6 +135,13 @@ impl Error {
             ErrorKind::TooManyReleases,
             "Semaphore released too many times",
         )
+    }
+
+    /// An error of `kind` with an empty message, as CPython's `queue.Empty`,
+    /// `queue.Full`, `queue.ShutDown`, `CancelledError` and a future's
+    /// `TimeoutError` have.
+    pub fn bare(kind: ErrorKind) -> Self {
+        Self::new(kind, "")
     }
 
     /// A broken barrier; CPython's `BrokenBarrierError` has an empty message.

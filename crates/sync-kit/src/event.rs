@@ -98,8 +98,10 @@ impl Event {
     /// Sets the flag and wakes every waiting thread. Setting a set flag does nothing.
     #[inline]
     pub fn set(&self) {
-        crate::sim::point();
-        crate::observe::instant("event", "set", || self.object());
+        if !crate::observe::quiet() {
+            crate::sim::point();
+            crate::observe::instant("event", "set", || self.object());
+        }
         let before = self.state.fetch_or(SET, Ordering::Release);
         if before & PARKED != 0 {
             self.wake_all();
@@ -129,8 +131,10 @@ impl Event {
     /// `true`; threads that wait from now on block until the next `set`.
     #[inline]
     pub fn clear(&self) {
-        crate::sim::point();
-        crate::observe::instant("event", "clear", || self.object());
+        if !crate::observe::quiet() {
+            crate::sim::point();
+            crate::observe::instant("event", "clear", || self.object());
+        }
         self.state.fetch_and(!SET, Ordering::Relaxed);
     }
 

@@ -58,12 +58,19 @@
 //! | `Barrier`, `BrokenBarrierError` | [`Barrier`], [`ErrorKind::BrokenBarrier`] |
 //! | `threading.local` | [`local`] |
 //! | `logging.basicConfig(format=...)` | [`logging`] |
+//! | `queue.Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue` | [`queue`] |
+//! | `concurrent.futures.ThreadPoolExecutor`, `Future`, `wait`, `as_completed` | [`futures`] |
 //! | `time.sleep`, every timeout | [`time`] (scaled by `SYNC_KIT_TIME_SCALE`) |
+//! | `random.random`, `random.randint` | [`random`] (seeded by the simulation seed) |
+//! | a controlled, replayable run on virtual time | [`sim`] (`SYNC_KIT_SIM`) |
+//! | `faulthandler.dump_traceback` | [`thread::dump`] |
+//! | a timeline of the run (Perfetto, SVG) | [`trace`] (`SYNC_KIT_TRACE`) |
 //! | `RuntimeError`, `ValueError`, `BrokenBarrierError` | [`Error`], [`ErrorKind`] |
 //!
 //! Python's `queue` module (`Queue`, `LifoQueue`, `PriorityQueue`,
-//! `SimpleQueue`) lives in the `sync_kit::queue` module, and
-//! `concurrent.futures.ThreadPoolExecutor` in `sync_kit::futures`.
+//! `SimpleQueue`) lives in [`queue`], and `concurrent.futures`
+//! (`ThreadPoolExecutor`) in [`futures`]; their main types are also here at
+//! the root.
 //!
 //! Every `with x:` is `x.lock()`, for [`Lock`], [`RLock`], [`Condition`],
 //! [`Semaphore`] and [`BoundedSemaphore`] alike: a guard that releases when
@@ -93,12 +100,14 @@ pub mod barrier;
 pub mod condition;
 pub mod error;
 pub mod event;
+pub mod futures;
 pub mod local;
 pub mod lock;
 pub mod logging;
 mod observe;
 pub use observe::trace;
 mod park;
+pub mod queue;
 pub mod random;
 pub mod rlock;
 pub mod semaphore;
@@ -113,8 +122,10 @@ pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard, ConditionLock, Truthy};
 pub use error::{Error, ErrorKind, Result};
 pub use event::Event;
+pub use futures::{Future, ThreadPoolExecutor};
 pub use local::Local;
 pub use lock::{Lock, LockGuard};
+pub use queue::{LifoQueue, PriorityQueue, Queue, SimpleQueue};
 pub use rlock::{RLock, RLockGuard, RLockState};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};
 pub use thread::{

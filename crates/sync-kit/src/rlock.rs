@@ -163,8 +163,15 @@ impl RLock {
 
     /// Takes the underlying lock, waiting until `deadline`.
     #[inline]
-    fn take_lock(&self, deadline: Deadline, site: &'static Location<'static>) -> bool {
-        observe::acquiring(|| self.object(), site);
+    fn take_lock(
+        &self,
+        deadline: Deadline,
+        site: &'static Location<'static>,
+        hooked: bool,
+    ) -> bool {
+        if hooked {
+            observe::acquiring(|| self.object(), site);
+        }
         self.lock.try_acquire()
             || (!deadline.expired() && self.lock.acquire_slow(deadline, self.wait_on(site)))
     }
@@ -182,10 +189,12 @@ impl RLock {
 
     #[inline]
     #[track_caller]
-    fn take(&self, me: usize, depth: usize) {
+    fn take(&self, me: usize, depth: usize, hooked: bool) {
         self.owner.store(me, Ordering::Relaxed);
         self.count.store(depth, Ordering::Relaxed);
-        observe::acquired(|| self.object(), Location::caller());
+        if hooked {
+            observe::acquired(|| self.object(), Location::caller());
+        }
     }
 
     fn object(&self) -> observe::Object {
@@ -194,9 +203,11 @@ impl RLock {
 
     /// Gives up the underlying lock (the owner's last level).
     #[inline]
-    fn give_up(&self) -> Result<()> {
+    fn give_up(&self, hooked: bool) -> Result<()> {
         self.owner.store(NO_OWNER, Ordering::Relaxed);
-        observe::released(|| self.object());
+        if hooked {
+            observe::released(|| self.object());
+        }
         self.lock.release()
     }
 
@@ -205,11 +216,28 @@ impl RLock {
     #[inline]
     #[track_caller]
     pub fn acquire(&self) -> bool {
+        if observe::quiet() {
+            self.acquire_as(false, Location::caller())
+        } else {
+            self.acquire_hooked(Location::caller())
+        }
+    }
+
+    #[cold]
+    fn acquire_hooked(&self, site: &'static Location<'static>) -> bool {
         crate::sim::point();
+        self.acquire_as(true, site)
+    }
+
+    /// `acquire`, with the observers' hooks when `hooked` (a constant at each
+    /// call, so the quiet path carries none of them).
+    #[inline(always)]
+    #[track_caller]
+    fn acquire_as(&self, hooked: bool, site: &'static Location<'static>) -> bool {
         let me = current_thread_token();
         if !self.reenter(me) {
-            self.take_lock(Deadline::NEVER, Location::caller());
-            self.take(me, 1);
+            self.take_lock(Deadline::NEVER, site, hooked);
+            self.take(me, 1, hooked);
         }
         true
     }
@@ -219,14 +247,17 @@ impl RLock {
     #[inline]
     #[track_caller]
     pub fn try_acquire(&self) -> bool {
-        crate::sim::point();
+        let hooked = !observe::quiet();
+        if hooked {
+            crate::sim::point();
+        }
         let me = current_thread_token();
         if self.reenter(me) {
             return true;
         }
         let acquired = self.lock.try_acquire();
         if acquired {
-            self.take(me, 1);
+            self.take(me, 1, hooked);
         }
         acquired
     }
@@ -242,14 +273,17 @@ impl RLock {
     /// ```
     #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        crate::sim::point();
+        let hooked = !observe::quiet();
+        if hooked {
+            crate::sim::point();
+        }
         let me = current_thread_token();
         if self.reenter(me) {
             return true;
         }
-        let acquired = self.take_lock(Deadline::after(Some(timeout)), Location::caller());
+        let acquired = self.take_lock(Deadline::after(Some(timeout)), Location::caller(), hooked);
         if acquired {
-            self.take(me, 1);
+            self.take(me, 1, hooked);
         }
         acquired
     }
@@ -263,7 +297,21 @@ impl RLock {
     /// lock: it is free, another thread holds it, or every level was released.
     #[inline]
     pub fn release(&self) -> Result<()> {
+        if observe::quiet() {
+            self.release_as(false)
+        } else {
+            self.release_hooked()
+        }
+    }
+
+    #[cold]
+    fn release_hooked(&self) -> Result<()> {
         crate::sim::point();
+        self.release_as(true)
+    }
+
+    #[inline(always)]
+    fn release_as(&self, hooked: bool) -> Result<()> {
         let me = current_thread_token();
         if self.owner.load(Ordering::Relaxed) != me {
             return Err(unacquired());
@@ -271,7 +319,7 @@ impl RLock {
         let depth = self.count.load(Ordering::Relaxed) - 1;
         self.count.store(depth, Ordering::Relaxed);
         if depth == 0 {
-            self.give_up()?;
+            self.give_up(hooked)?;
         }
         Ok(())
     }
@@ -318,13 +366,16 @@ impl RLock {
     /// # rlock.release().unwrap();
     /// ```
     pub fn release_save(&self) -> Result<RLockState> {
-        crate::sim::point();
+        let hooked = !observe::quiet();
+        if hooked {
+            crate::sim::point();
+        }
         if !self.is_owned() {
             return Err(unacquired());
         }
         let count = self.count.load(Ordering::Relaxed);
         self.count.store(0, Ordering::Relaxed);
-        self.give_up()?;
+        self.give_up(hooked)?;
         Ok(RLockState { count })
     }
 
@@ -332,10 +383,13 @@ impl RLock {
     /// [`RLock::release_save`] (Python's `_acquire_restore()`).
     #[track_caller]
     pub fn acquire_restore(&self, state: RLockState) {
-        crate::sim::point();
+        let hooked = !observe::quiet();
+        if hooked {
+            crate::sim::point();
+        }
         let me = current_thread_token();
-        self.take_lock(Deadline::NEVER, Location::caller());
-        self.take(me, state.count);
+        self.take_lock(Deadline::NEVER, Location::caller(), hooked);
+        self.take(me, state.count, hooked);
     }
 
     /// Blocks until the caller owns the lock and returns a guard that releases one

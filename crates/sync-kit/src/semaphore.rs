@@ -119,6 +119,9 @@ impl RawSemaphore {
     #[inline]
     #[track_caller]
     fn try_acquire(&self) -> bool {
+        if observe::quiet() {
+            return self.try_take();
+        }
         crate::sim::point();
         let taken = self.try_take();
         if taken {
@@ -130,10 +133,18 @@ impl RawSemaphore {
     #[inline]
     #[track_caller]
     fn acquire(&self, timeout: Option<Duration>) -> bool {
+        if observe::quiet() {
+            return self.try_take() || self.acquire_slow(timeout, Location::caller());
+        }
+        self.acquire_hooked(timeout, Location::caller())
+    }
+
+    #[cold]
+    fn acquire_hooked(&self, timeout: Option<Duration>, site: &'static Location<'static>) -> bool {
         crate::sim::point();
-        let taken = self.try_take() || self.acquire_slow(timeout, Location::caller());
+        let taken = self.try_take() || self.acquire_slow(timeout, site);
         if taken {
-            observe::acquired(|| self.object(), Location::caller());
+            observe::acquired(|| self.object(), site);
         }
         taken
     }
@@ -197,8 +208,23 @@ impl RawSemaphore {
         }
     }
 
+    #[inline]
     fn release(&self, n: usize, bound: Option<usize>) -> Result<()> {
+        if observe::quiet() {
+            self.release_as(false, n, bound)
+        } else {
+            self.release_hooked(n, bound)
+        }
+    }
+
+    #[cold]
+    fn release_hooked(&self, n: usize, bound: Option<usize>) -> Result<()> {
         crate::sim::point();
+        self.release_as(true, n, bound)
+    }
+
+    #[inline(always)]
+    fn release_as(&self, hooked: bool, n: usize, bound: Option<usize>) -> Result<()> {
         if n == 0 {
             return Err(Error::invalid_argument("n must be one or more"));
         }
@@ -209,7 +235,7 @@ impl RawSemaphore {
                 let value = (state / UNIT).checked_add(n).filter(|&v| v <= limit)?;
                 Some((value * UNIT) | (state & PARKED))
             });
-        if updated.is_ok() {
+        if hooked && updated.is_ok() {
             for _ in 0..n.min(64) {
                 observe::released(|| self.object());
             }

@@ -156,6 +156,13 @@ fn sleep_unscaled(duration: Duration, site: &'static Location<'static>) {
         }
         return;
     }
+    // A real sleep is seen by the observers (the trace's sleeping slices) as a
+    // wait that nothing ends early.
+    let on = (!crate::observe::quiet() && !duration.is_zero())
+        .then(|| crate::park::WaitOn::new("sleep", site as *const _ as usize, None, site));
+    if let Some(on) = &on {
+        crate::observe::wait_begin(on);
+    }
     // std::thread::sleep already loops over EINTR; the deadline loop covers
     // platforms whose sleep may return a hair early.
     let deadline = Deadline::after_unscaled(duration);
@@ -164,6 +171,9 @@ fn sleep_unscaled(duration: Duration, site: &'static Location<'static>) {
             break;
         }
         std::thread::sleep(left);
+    }
+    if let Some(on) = &on {
+        crate::observe::wait_end(on, crate::park::Park::TimedOut, 0);
     }
 }
 

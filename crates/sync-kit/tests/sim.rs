@@ -384,3 +384,43 @@ fn a_deadlock_ends_the_run_with_a_report_naming_the_threads() {
     let lock = Lock::new();
     assert!(lock.acquire_timeout(Duration::from_millis(1)));
 }
+
+#[test]
+fn a_near_deadline_may_pass_while_a_thread_is_still_runnable() {
+    let body = || {
+        let event = Arc::new(Event::new());
+        let waiter = Arc::clone(&event);
+        let tx = Arc::new(AtomicBool::new(false));
+        let got = Arc::clone(&tx);
+        let t = spawn(move || got.store(waiter.wait_timeout(Duration::from_millis(5)), SeqCst));
+        // Runnable all along: only a modelled stall lets the 5 ms pass first.
+        for _ in 0..3 {
+            sleep(Duration::ZERO);
+        }
+        event.set();
+        t.join().unwrap();
+        tx.load(SeqCst)
+    };
+    let seen = outcomes(200, body);
+    assert_eq!(seen, BTreeSet::from([false, true]));
+    // A deadline far ahead never passes while a thread can run.
+    let far = outcomes(200, || {
+        let event = Arc::new(Event::new());
+        let waiter = Arc::clone(&event);
+        let t = spawn(move || assert!(waiter.wait_timeout(SEC)));
+        for _ in 0..3 {
+            sleep(Duration::ZERO);
+        }
+        event.set();
+        t.join().unwrap();
+        true
+    });
+    assert_eq!(far, BTreeSet::from([true]));
+    // Replay follows the recorded stalls.
+    for seed in 0..40 {
+        let first = sim::run(Config::random(seed), body);
+        let again = sim::run(Config::replay(&first.schedule).unwrap(), body);
+        assert_eq!(first.result, again.result);
+        assert_eq!(first.schedule, again.schedule);
+    }
+}

@@ -248,3 +248,49 @@ fn completed_runs_of_the_lock_order_program_warn_of_the_inversion() {
     }
     assert!(completed > 0, "no schedule of 40 completed");
 }
+
+fn traced(env: &[(&str, &str)]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "sim-trace-{}-{}.json",
+        std::process::id(),
+        env.len()
+    ));
+    let mut env = env.to_vec();
+    let shown = path.display().to_string();
+    env.push(("SYNC_KIT_TRACE", &shown));
+    let (out, _) = run("traced", &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json = std::fs::read_to_string(&path).expect("the trace file");
+    let _ = std::fs::remove_file(&path);
+    let problems = timeline::check_json(json.as_bytes()).expect("the trace is JSON");
+    assert!(problems.is_empty(), "{problems:?}");
+    json
+}
+
+#[test]
+fn a_real_time_trace_is_valid_chrome_trace_json_with_holds_waits_and_wakes() {
+    let json = traced(&[]);
+    for needle in [
+        r#""name":"thread_name""#,
+        r#""args":{"name":"worker-0"}"#,
+        r#""ph":"b","cat":"hold""#,
+        r#""ph":"e","cat":"hold""#,
+        r#""ph":"s","cat":"wake""#,
+        r#""ph":"f","bp":"e","cat":"wake""#,
+        r#""cat":"state","name":"waiting""#,
+        r#""cat":"state","name":"sleeping""#,
+        r#""cat":"log","name":"working""#,
+        r#""name":"set""#,
+        r#""clock":"real""#,
+    ] {
+        assert!(json.contains(needle), "no {needle} in the trace");
+    }
+}
+
+#[test]
+fn a_simulated_trace_is_the_same_for_the_same_seed() {
+    let a = traced(&[("SYNC_KIT_SIM", "random:5")]);
+    let b = traced(&[("SYNC_KIT_SIM", "random:5")]);
+    assert!(a.contains(r#""clock":"virtual""#));
+    assert_eq!(a, b);
+}

@@ -1,14 +1,14 @@
 //! A run's output: its lines, each line's key, and its key-abstracted shape.
 
 use crate::keys::KeyFinder;
-use crate::pattern::SELF_MARK;
+use crate::pattern::{BAD_PAD, SELF_MARK};
 use crate::spec::{Kind, Spec};
 
 /// A run's output, split into lines.
 pub(crate) struct Actual<'a> {
     pub(crate) lines: Vec<&'a str>,
     pub(super) keys: Vec<Option<AKey<'a>>>,
-    /// Every keyed line with its key column replaced by `SELF_MARK pad SELF_MARK`,
+    /// Every keyed line with its key column (key and padding) replaced by `SELF_MARK`,
     /// back to back (one allocation for all lines).
     pub(super) shapes: String,
 }
@@ -42,18 +42,25 @@ impl<'a> Actual<'a> {
             .map(|line| {
                 let s = finder.as_mut()?.span(line)?;
                 let from = shapes.len();
+                let key = &line[s.start..s.end];
+                let len = key.chars().count();
                 if want_shapes {
+                    // The key and exactly the padding its length needs become one
+                    // mark; too little padding makes the line match no template.
+                    let need = spec.key_width.saturating_sub(len);
                     shapes.push_str(&line[..s.start]);
                     shapes.push(SELF_MARK);
-                    push_number(&mut shapes, s.pad_end - s.end);
-                    shapes.push(SELF_MARK);
-                    shapes.push_str(&line[s.pad_end..]);
+                    if s.pad_end - s.end >= need {
+                        shapes.push_str(&line[s.end + need..]);
+                    } else {
+                        shapes.push(BAD_PAD);
+                        shapes.push_str(&line[s.end..]);
+                    }
                 }
-                let key = &line[s.start..s.end];
                 Some(AKey {
                     key,
                     shape: (from, shapes.len()),
-                    len: key.chars().count(),
+                    len,
                 })
             })
             .collect();
@@ -70,9 +77,4 @@ impl<'a> Actual<'a> {
             .as_ref()
             .map_or("", |k| &self.shapes[k.shape.0..k.shape.1])
     }
-}
-
-fn push_number(out: &mut String, n: usize) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{n}");
 }

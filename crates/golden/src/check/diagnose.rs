@@ -2,12 +2,12 @@
 //! take the first block that cannot be placed, and align its reference lines with
 //! its stretch of output for the report.
 
+use super::Checker;
+use super::first_bad::ThreadPair;
 use super::unordered::unordered;
-use super::{Actual, Checker};
 use crate::matching::hopcroft_karp;
-use crate::pattern::{Bind, matches};
 use crate::report::{DiffLine, Failure, View};
-use crate::spec::{Block, Kind, Spec};
+use crate::spec::Kind;
 use crate::tokens::{bag_diff, tokens};
 use std::collections::BTreeSet;
 
@@ -89,7 +89,21 @@ impl Checker<'_, '_> {
                 return Failure::forbidden(spec, Some(b), fb.line, j, self.actual.lines[j]);
             }
         }
-        let cx = spec.cx();
+        for c in &block.counted {
+            if let Some(k) = c.violated(lines.iter().map(|&j| self.actual.lines[j])) {
+                let want = match c.max {
+                    Some(m) if m == c.min => format!("{m}"),
+                    Some(m) => format!("{}..{m}", c.min),
+                    None => format!("{}..", c.min),
+                };
+                f.reason = format!(
+                    "{k} line(s) match `%count {want} /{}/` (spec line {})",
+                    c.re.as_str(),
+                    c.line
+                );
+                return f;
+            }
+        }
         let view = View {
             spec,
             block,
@@ -98,10 +112,7 @@ impl Checker<'_, '_> {
         };
         let items: Vec<usize> = (0..block.items.len()).collect();
         match block.kind {
-            Kind::Ordered => {
-                let pairs = align(spec, block, &items, &lines, self.actual, sigma);
-                f.absorb(&view, &items, &lines, &pairs);
-            }
+            Kind::Ordered => self.explain_ordered(&mut f, block, &lines, sigma),
             Kind::Unordered => {
                 let (_, pairs) = unordered(spec, block, &self.actual.lines[s..e], sigma);
                 let pairs: Vec<(usize, usize)> =
@@ -113,7 +124,11 @@ impl Checker<'_, '_> {
                 let want = want.join("\n");
                 let got = self.actual.lines[s..e].join("\n");
                 let (m, x) = bag_diff(&tokens(&want), &tokens(&got));
-                f.reason = format!("tokens differ: missing {m:?}, unexpected {x:?}");
+                f.reason = if m.is_empty() && x.is_empty() {
+                    "the tokens are all there, but no interleaving of the reference lines keeps each line's tokens in order".to_owned()
+                } else {
+                    format!("tokens differ: missing {m:?}, unexpected {x:?}")
+                };
                 for it in &block.items {
                     f.diff.push(DiffLine::Missing(it.line, it.text.clone()));
                 }
@@ -125,52 +140,40 @@ impl Checker<'_, '_> {
             Kind::Interleave => {
                 self.ensure_proj(b, s, e);
                 let plan = self.plans[b].as_ref().expect("plan");
-                let proj = &self.projs[&(b, s, e)];
                 // Pair threads by key (and by content where keys allow several).
                 let adj: Vec<Vec<u32>> = (0..plan.threads.len())
                     .map(|t| {
-                        let kt = self.tpl(plan.threads[t].key_tpl);
-                        (0..proj.keys.len())
-                            .filter(|&ak| matches(kt, proj.keys[ak], &cx, &mut Bind::fixed(sigma)))
+                        self.key_candidates(b, s, e, t, sigma)
+                            .into_iter()
                             .map(|ak| ak as u32)
                             .collect()
                     })
                     .collect();
+                let proj = &self.projs[&(b, s, e)];
                 let m = hopcroft_karp(proj.keys.len(), &adj);
-                let mut all_pairs = Vec::new();
+                let mut pairs: Vec<ThreadPair<'_>> = Vec::new();
                 let mut taken = vec![false; proj.keys.len()];
                 for (t, thread) in plan.threads.iter().enumerate() {
-                    let act: Vec<usize> = match m[t] {
-                        Some(ak) => {
-                            taken[ak as usize] = true;
-                            f.threads.push((
-                                spec.key_text(thread.key).to_owned(),
-                                Some(proj.keys[ak as usize].to_owned()),
-                            ));
-                            proj.lines[ak as usize].clone()
-                        }
-                        None => {
-                            f.threads.push((spec.key_text(thread.key).to_owned(), None));
-                            Vec::new()
-                        }
-                    };
-                    all_pairs.extend(align(spec, block, &thread.items, &act, self.actual, sigma));
+                    let name = spec.key_text(thread.key).to_owned();
+                    let act = m[t].map(|ak| {
+                        taken[ak as usize] = true;
+                        &proj.lines[ak as usize][..]
+                    });
+                    f.threads
+                        .push((name, m[t].map(|ak| proj.keys[ak as usize].to_owned())));
+                    pairs.push((Some(&thread.items[..]), act));
                 }
                 for (ak, t) in taken.iter().enumerate() {
                     if !t {
                         f.threads
                             .push(("(none)".to_owned(), Some(proj.keys[ak].to_owned())));
+                        pairs.push((None, Some(&proj.lines[ak][..])));
                     }
                 }
-                all_pairs.extend(align(
-                    spec,
-                    block,
-                    &plan.unkeyed,
-                    &proj.unkeyed,
-                    self.actual,
-                    sigma,
-                ));
-                f.absorb(&view, &items, &lines, &all_pairs);
+                pairs.push((Some(&plan.unkeyed[..]), Some(&proj.unkeyed[..])));
+                if self.explain_threads(&mut f, block, &pairs, sigma) {
+                    return f;
+                }
                 if f.missing.is_empty() && f.unexpected.is_empty() {
                     f.reason =
                         "every line has a partner, but no consistent thread mapping was found"
@@ -197,65 +200,4 @@ impl Checker<'_, '_> {
         }
         f
     }
-}
-
-/// Align reference items with actual lines (longest common subsequence where
-/// "equal" means "the line matches the item"), for reports.
-fn align(
-    spec: &Spec,
-    block: &Block,
-    items: &[usize],
-    lines: &[usize],
-    actual: &Actual<'_>,
-    sigma: &[Option<String>],
-) -> Vec<(usize, usize)> {
-    let cx = spec.cx();
-    let (n, m) = (items.len(), lines.len());
-    if n.saturating_mul(m) > 4_000_000 {
-        return Vec::new();
-    }
-    let eq = |i: usize, j: usize| {
-        matches(
-            &spec.templates[block.items[items[i]].tpl as usize],
-            actual.lines[lines[j]],
-            &cx,
-            &mut Bind::fixed(sigma),
-        )
-    };
-    let mut dp = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            dp[i][j] = if eq(i, j) {
-                dp[i + 1][j + 1] + 1
-            } else {
-                dp[i + 1][j].max(dp[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut pairs = Vec::new();
-    while i < n && j < m {
-        if eq(i, j) && dp[i][j] == dp[i + 1][j + 1] + 1 {
-            pairs.push((items[i], lines[j]));
-            // A repeatable item may take the following lines too.
-            let it = &block.items[items[i]];
-            let mut taken = 1;
-            j += 1;
-            while it.max.is_none_or(|mx| taken < mx)
-                && j < m
-                && eq(i, j)
-                && (i + 1 >= n || !eq(i + 1, j) || dp[i][j] > dp[i + 1][j])
-            {
-                pairs.push((items[i], lines[j]));
-                taken += 1;
-                j += 1;
-            }
-            i += 1;
-        } else if dp[i + 1][j] >= dp[i][j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    pairs
 }

@@ -4,14 +4,14 @@
 
 use super::{Actual, Checker};
 use crate::fxhash::FxHashMap;
-use crate::matching::hopcroft_karp;
-use crate::pattern::{Bind, Seg, matches};
-use crate::seq::{Count, States, Stepper, seq_match};
+use crate::group::seq_check;
+use crate::matching::hopcroft_karp_first;
+use crate::pattern::{Bind, Seg, matches, matches_opt};
+use crate::seq::{Count, States, Stepper};
 
 /// Actual threads of one output segment.
 pub(super) struct Proj<'a> {
     pub(super) keys: Vec<&'a str>,
-    pub(super) lens: Vec<usize>,
     pub(super) lines: Vec<Vec<usize>>,
     pub(super) shape: Vec<u32>,
     pub(super) unkeyed: Vec<usize>,
@@ -61,7 +61,14 @@ impl<'a> Checker<'_, 'a> {
             .as_ref()
             .expect("interleave blocks have a plan");
         let nkeys = self.projs[&(b, s, e)].keys.len();
-        if plan.threads.len() != nkeys {
+        // A reference thread all of whose lines are optional may be absent.
+        let required: Vec<bool> = plan
+            .threads
+            .iter()
+            .map(|t| self.classes[t.class].min > 0)
+            .collect();
+        let nrequired = required.iter().filter(|r| **r).count();
+        if nkeys < nrequired || nkeys > plan.threads.len() {
             return false;
         }
         let cx = spec.cx();
@@ -73,21 +80,24 @@ impl<'a> Checker<'_, 'a> {
                 .iter()
                 .map(|&i| (block.items[i].min, block.items[i].max))
                 .collect();
-            let ok = seq_match(&counts, proj.unkeyed.len(), |i, j| {
-                let t = &spec.templates[block.items[plan.unkeyed[i]].tpl as usize];
-                matches(
-                    t,
-                    self.actual.lines[proj.unkeyed[j]],
-                    &cx,
-                    &mut Bind::fixed(sigma),
-                )
-            });
+            let n = proj.unkeyed.len();
+            let ok = seq_check(
+                &counts,
+                &plan.unkeyed_groups,
+                n,
+                &spec.num_init,
+                |i, j, env| {
+                    let t = &spec.templates[block.items[plan.unkeyed[i]].tpl as usize];
+                    let line = self.actual.lines[proj.unkeyed[j]];
+                    matches_opt(t, line, &cx, &mut Bind::fixed(sigma), env)
+                },
+            );
             if ok.is_err() {
                 return false;
             }
         }
         let mut adj: Vec<Vec<u32>> = Vec::with_capacity(plan.threads.len());
-        for t in 0..plan.threads.len() {
+        for (t, &needed) in required.iter().enumerate() {
             let candidates = self.key_candidates(b, s, e, t, sigma);
             let mut edges = Vec::new();
             for ak in candidates {
@@ -95,16 +105,20 @@ impl<'a> Checker<'_, 'a> {
                     edges.push(ak as u32);
                 }
             }
-            if edges.is_empty() {
+            if edges.is_empty() && needed {
                 return false;
             }
             adj.push(edges);
         }
-        let m = hopcroft_karp(nkeys, &adj);
-        if !m.iter().all(Option::is_some) {
+        let m = hopcroft_karp_first(nkeys, &adj, &required);
+        let covered = m.iter().filter(|x| x.is_some()).count() == nkeys;
+        if !covered || m.iter().zip(&required).any(|(x, r)| *r && x.is_none()) {
             return false;
         }
-        let pairing: Vec<usize> = m.iter().map(|x| x.map_or(0, |a| a as usize)).collect();
+        let pairing: Vec<usize> = m
+            .iter()
+            .map(|x| x.map_or(usize::MAX, |a| a as usize))
+            .collect();
         self.sync_violation(b, s, e, &pairing).is_none()
     }
 
@@ -202,18 +216,17 @@ impl<'a> Checker<'_, 'a> {
                 let c = &self.classes[class];
                 let cx = self.spec.cx();
                 let lines = &proj.lines[ak];
-                let self_len = proj.lens[ak];
-                seq_match(&c.counts, lines.len(), |i, j| {
-                    let shape = self.actual.shape(lines[j]);
-                    let mut bind = Bind::fixed(sigma);
-                    bind.self_len = self_len;
-                    matches(
-                        &self.spec.templates[c.tpls[i] as usize],
-                        shape,
-                        &cx,
-                        &mut bind,
-                    )
-                })
+                seq_check(
+                    &c.counts,
+                    &c.groups,
+                    lines.len(),
+                    &self.spec.num_init,
+                    |i, j, env| {
+                        let shape = self.actual.shape(lines[j]);
+                        let t = &self.spec.templates[c.tpls[i] as usize];
+                        matches_opt(t, shape, &cx, &mut Bind::fixed(sigma), env)
+                    },
+                )
                 .is_ok()
             }
         }
@@ -274,7 +287,6 @@ impl<'a> Checker<'_, 'a> {
         }
         let c = &self.classes[class];
         let lines = &proj.lines[ak];
-        let self_len = proj.lens[ak];
         let cx = self.spec.cx();
         let actual = self.actual;
         let shape_of = |j: usize| actual.shape(lines[j]);
@@ -282,7 +294,6 @@ impl<'a> Checker<'_, 'a> {
             Compat::No
         } else if c.exact {
             let mut bind = Bind::binding();
-            bind.self_len = self_len;
             let ok = (0..lines.len()).all(|j| {
                 matches(
                     &self.spec.templates[c.tpls[j] as usize],
@@ -297,15 +308,10 @@ impl<'a> Checker<'_, 'a> {
                 Compat::No
             }
         } else {
-            let ok = seq_match(&c.counts, lines.len(), |i, j| {
-                let mut bind = Bind::binding();
-                bind.self_len = self_len;
-                matches(
-                    &self.spec.templates[c.tpls[i] as usize],
-                    shape_of(j),
-                    &cx,
-                    &mut bind,
-                )
+            let init = &self.spec.num_init;
+            let ok = seq_check(&c.counts, &c.groups, lines.len(), init, |i, j, env| {
+                let t = &self.spec.templates[c.tpls[i] as usize];
+                matches_opt(t, shape_of(j), &cx, &mut Bind::binding(), env)
             })
             .is_ok();
             match (ok, c.slots) {
@@ -381,7 +387,6 @@ impl<'a> Checker<'_, 'a> {
             (b, s, e),
             Proj {
                 keys,
-                lens,
                 lines,
                 shape,
                 unkeyed,
@@ -418,7 +423,6 @@ impl<'a> Checker<'_, 'a> {
             let k = k as usize;
             let mut bind = Bind::binding();
             bind.local = std::mem::take(&mut binds[k]);
-            bind.self_len = proj.lens[k];
             let t = &self.spec.templates[c.tpls[pos[k]] as usize];
             if matches(t, self.actual.shape(s + off), &cx, &mut bind) {
                 binds[k] = bind.local;
@@ -447,6 +451,10 @@ impl<'a> Checker<'_, 'a> {
     /// The sweep for a class with count ranges and no variables: each actual
     /// thread advances its own automaton as its lines come by.
     fn sweep_ranged(&mut self, b: usize, s: usize, e: usize, class: usize) {
+        if !self.classes[class].groups.is_empty() || self.classes[class].nums {
+            // Compared shape by shape instead (`compat`).
+            return;
+        }
         let proj = self.projs.get(&(b, s, e)).expect("projection");
         let c = &self.classes[class];
         let cx = self.spec.cx();
@@ -469,10 +477,8 @@ impl<'a> Checker<'_, 'a> {
             }
             let k = k as usize;
             let shape = self.actual.shape(s + off);
-            let self_len = proj.lens[k];
             states[k] = stepper.step(&states[k], |i| {
                 let mut bind = Bind::binding();
-                bind.self_len = self_len;
                 matches(
                     &self.spec.templates[c.tpls[i] as usize],
                     shape,

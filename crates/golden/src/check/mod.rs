@@ -16,18 +16,20 @@
 //! each (class, shape) pair is compared once, so a million lines from a thousand
 //! threads cost one pass.
 
+use crate::chain::Chain;
 use crate::fxhash::FxHashMap;
+use crate::group::seq_check;
 use crate::pattern::Template;
-use crate::pattern::{Bind, matches};
+use crate::pattern::{Bind, matches, matches_opt};
 use crate::plan::{Class, Plan};
 use crate::report::Failure;
-use crate::seq::{Count, seq_match};
 use crate::spec::{Kind, Spec};
-use crate::tokens::{bag_diff, tokens};
+use crate::tokens::tokens_match;
 use std::collections::BTreeSet;
 
 mod actual;
 mod diagnose;
+mod first_bad;
 mod interleave;
 mod search;
 mod unordered;
@@ -62,15 +64,25 @@ pub(crate) fn check(spec: &Spec, text: &str) -> Verdict {
             };
         }
     }
-    let (found, best) = c.search();
+    let (found, mut best) = c.search();
     if found {
         return Verdict { failure: None };
     }
+    c.fill_for_report(&mut best);
     let mut failure = c.diagnose(&best);
     failure.notes.extend(c.gave_up.take());
     Verdict {
         failure: Some(failure),
     }
+}
+
+/// The assignment under which `text` matches, if it does (for the self-test).
+#[cfg(test)]
+pub(crate) fn mapping(spec: &Spec, text: &str) -> Option<Vec<Option<String>>> {
+    let actual = Actual::new(text, spec);
+    let mut c = Checker::new(spec, &actual);
+    let (found, sigma) = c.search();
+    found.then_some(sigma)
 }
 
 struct Checker<'s, 'a> {
@@ -80,6 +92,8 @@ struct Checker<'s, 'a> {
     classes: &'s [Class],
     projs: FxHashMap<(usize, usize, usize), Proj<'a>>,
     leaf_memo: FxHashMap<(usize, usize, usize), bool>,
+    /// Ordered blocks whose counts are all at most one, indexed (see `chain`).
+    chains: FxHashMap<usize, Option<Chain>>,
     values: Vec<String>,
     value_ids: FxHashMap<String, u32>,
     /// Why the search over mappings stopped before trying them all.
@@ -95,6 +109,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             classes: &spec.classes,
             projs: FxHashMap::default(),
             leaf_memo: FxHashMap::default(),
+            chains: FxHashMap::default(),
             values: Vec::new(),
             value_ids: FxHashMap::default(),
             gave_up: None,
@@ -149,7 +164,31 @@ impl<'s, 'a> Checker<'s, 'a> {
             return if fits { vec![n] } else { Vec::new() };
         }
         let hi = max.map_or(n, |m| (s + m).min(n));
-        (s + min..=hi).collect()
+        if max == Some(min) {
+            return (s + min..=hi).collect();
+        }
+        // A block of variable size ends only where the next one can start: a
+        // required first line of an ordered block must be there.
+        (s + min..=hi)
+            .filter(|&e| self.can_start(b + 1, e))
+            .collect()
+    }
+
+    /// Can block `b` start at output line `e`? (False only when it surely cannot.)
+    fn can_start(&self, b: usize, e: usize) -> bool {
+        let block = &self.spec.blocks[b];
+        let Some(first) = block.items.first() else {
+            return true;
+        };
+        if block.kind != Kind::Ordered || first.min == 0 {
+            return true;
+        }
+        let Some(line) = self.actual.lines.get(e) else {
+            return false;
+        };
+        let t = &self.spec.templates[first.tpl as usize];
+        // Only templates without variables: the assignment is not known here.
+        t.has_slots() || matches(t, line, &self.spec.cx(), &mut Bind::binding())
     }
 
     fn block_ok(&mut self, b: usize, s: usize, e: usize, sigma: &[Option<String>]) -> bool {
@@ -171,27 +210,51 @@ impl<'s, 'a> Checker<'s, 'a> {
         {
             return false;
         }
+        if block
+            .counted
+            .iter()
+            .any(|c| c.violated(lines.iter().copied()).is_some())
+        {
+            return false;
+        }
         let cx = spec.cx();
         match block.kind {
+            Kind::Ordered if block.groups.is_empty() && spec.num_init.is_empty() => {
+                let chain = self.chains.entry(b).or_insert_with(|| {
+                    let texts: Vec<Option<&str>> = block
+                        .items
+                        .iter()
+                        .map(|i| spec.templates[i.tpl as usize].plain_text(&cx))
+                        .collect();
+                    Chain::new(&block.counts(), &texts)
+                });
+                let m = |i: usize, j: usize| {
+                    let t = &spec.templates[block.items[i].tpl as usize];
+                    matches(t, lines[j], &cx, &mut Bind::fixed(sigma))
+                };
+                match chain {
+                    Some(chain) => chain.matches(lines.len(), |j| lines[j], m).is_ok(),
+                    None => crate::seq::seq_match(&block.counts(), lines.len(), m).is_ok(),
+                }
+            }
             Kind::Ordered => {
-                let counts: Vec<Count> = block.items.iter().map(|i| (i.min, i.max)).collect();
-                seq_match(&counts, lines.len(), |i, j| {
-                    matches(
-                        &spec.templates[block.items[i].tpl as usize],
-                        lines[j],
-                        &cx,
-                        &mut Bind::fixed(sigma),
-                    )
-                })
+                let counts = block.counts();
+                seq_check(
+                    &counts,
+                    &block.groups,
+                    lines.len(),
+                    &spec.num_init,
+                    |i, j, env| {
+                        let t = &spec.templates[block.items[i].tpl as usize];
+                        matches_opt(t, lines[j], &cx, &mut Bind::fixed(sigma), env)
+                    },
+                )
                 .is_ok()
             }
             Kind::Unordered => unordered::unordered(spec, block, lines, sigma).0,
             Kind::Tokens => {
-                let text: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
-                let want = text.join("\n");
-                let got = lines.join("\n");
-                let (m, x) = bag_diff(&tokens(&want), &tokens(&got));
-                m.is_empty() && x.is_empty()
+                let want: Vec<&str> = block.items.iter().map(|i| i.text.as_str()).collect();
+                tokens_match(&want, lines)
             }
             Kind::Interleave => self.interleave_ok(b, s, e, sigma),
         }

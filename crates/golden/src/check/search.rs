@@ -26,6 +26,8 @@ struct Search {
     leaves: usize,
     best: Option<(usize, Vec<Option<u32>>)>,
     sigma: Vec<Option<String>>,
+    /// The search stopped because no assignment can help, not for the budget.
+    exhausted: bool,
 }
 
 /// Sorted intersection.
@@ -61,17 +63,10 @@ impl Checker<'_, '_> {
     /// Returns whether some assignment matches, and the assignment to report.
     pub(super) fn search(&mut self) -> (bool, Vec<Option<String>>) {
         let nvars = self.spec.vars.len();
-        let mut domains = self.domains();
-        // A variable with no candidate at all: no assignment can match. Fall back
-        // to every value its regex finds, only to show a plausible mapping.
-        let hopeless = domains.iter().any(|d| d.is_empty());
-        if hopeless {
-            for (v, d) in domains.iter_mut().enumerate() {
-                if d.is_empty() {
-                    *d = Rc::new(self.values_in_output(v));
-                }
-            }
-        }
+        // A variable with no candidate is left without a value (the label of an
+        // optional thread that did not run); the lines that mention it then match
+        // nothing.
+        let domains = self.domains();
         // Suggested values: a maximum matching per identity class.
         let mut suggested: Vec<Option<u32>> = vec![None; nvars];
         let mut by_class: BTreeMap<Option<u32>, Vec<usize>> = BTreeMap::new();
@@ -96,7 +91,7 @@ impl Checker<'_, '_> {
                 .map(|x| x.map(|i| values[i as usize].clone()))
                 .collect()
         };
-        if hopeless {
+        if self.hopeless() {
             return (false, to_sigma(&self.values, &suggested));
         }
         if nvars > SEARCH_MAX_VARS {
@@ -124,11 +119,12 @@ impl Checker<'_, '_> {
             leaves: 0,
             best: None,
             sigma: Vec::new(),
+            exhausted: false,
         };
         if self.dfs(0, &mut st) {
             return (true, st.sigma);
         }
-        if st.leaves >= LEAF_BUDGET {
+        if st.leaves >= LEAF_BUDGET && !st.exhausted {
             self.gave_up = Some(format!(
                 "gave up after trying {LEAF_BUDGET} identity mappings; the one shown is the one that got furthest"
             ));
@@ -136,6 +132,44 @@ impl Checker<'_, '_> {
         match st.best {
             Some((_, a)) => (false, to_sigma(&self.values, &a)),
             None => (false, to_sigma(&self.values, &st.suggested)),
+        }
+    }
+
+    /// Does some line of `block` (or a thread key) mention a variable?
+    fn block_has_vars(&self, block: &crate::spec::Block) -> bool {
+        let t = |id: u32| self.spec.templates[id as usize].has_slots();
+        block.items.iter().any(|it| {
+            t(it.tpl)
+                || it
+                    .key
+                    .as_ref()
+                    .is_some_and(|k| t(k.key_tpl) || t(k.abs_tpl))
+        })
+    }
+
+    /// Give variables left without a value one that the output has (one-to-one
+    /// within a class), only so that a report can show a plausible mapping.
+    pub(super) fn fill_for_report(&mut self, sigma: &mut [Option<String>]) {
+        let mut used: FxHashSet<(Option<u32>, String)> = FxHashSet::default();
+        for (v, val) in sigma.iter().enumerate() {
+            if let Some(val) = val {
+                used.insert((self.spec.vars[v].class, val.clone()));
+            }
+        }
+        for (v, slot) in sigma.iter_mut().enumerate() {
+            if slot.is_some() {
+                continue;
+            }
+            let class = self.spec.vars[v].class;
+            let found = self
+                .values_in_output(v)
+                .into_iter()
+                .map(|id| self.values[id as usize].clone())
+                .find(|val| class.is_none() || !used.contains(&(class, val.clone())));
+            if let Some(val) = found {
+                used.insert((class, val.clone()));
+                *slot = Some(val);
+            }
         }
     }
 
@@ -154,8 +188,18 @@ impl Checker<'_, '_> {
             let (ok, reached) = self.leaf(&sigma);
             if ok {
                 st.sigma = sigma;
-            } else if st.best.as_ref().is_none_or(|b| reached > b.0) {
-                st.best = Some((reached, st.assign.clone()));
+            } else {
+                if st.best.as_ref().is_none_or(|b| reached > b.0) {
+                    st.best = Some((reached, st.assign.clone()));
+                }
+                // Blocks up to the one that failed mention no variable: no other
+                // assignment changes how they match.
+                let upto = reached.min(self.spec.blocks.len().saturating_sub(1));
+                let blocks = &self.spec.blocks;
+                if !blocks.is_empty() && !blocks[..=upto].iter().any(|b| self.block_has_vars(b)) {
+                    st.leaves = LEAF_BUDGET;
+                    st.exhausted = true;
+                }
             }
             return ok;
         }
@@ -194,22 +238,98 @@ impl Checker<'_, '_> {
         false
     }
 
-    /// Candidate values (ids) of every variable, sorted.
-    pub(super) fn domains(&mut self) -> Vec<Rc<Vec<u32>>> {
-        let nvars = self.spec.vars.len();
-        let mut dom: Vec<Option<Rc<Vec<u32>>>> = vec![None; nvars];
+    /// Blocks whose stretch of output is known whatever the assignment (those
+    /// before any block of variable size, and the last one after them): (block,
+    /// start, end).
+    pub(super) fn known_segments(&self) -> Vec<(usize, usize, usize)> {
         let n = self.actual.lines.len();
-        let mut start = Some(0usize);
         let nblocks = self.spec.blocks.len();
+        let mut out = Vec::new();
+        let mut start = Some(0usize);
         for b in 0..nblocks {
             let (min, max) = self.spec.blocks[b].size_range();
             let end = match start {
-                Some(s) if max == Some(min) => Some(s + min),
                 Some(_) if b + 1 == nblocks => Some(n),
+                Some(s) if max == Some(min) => Some(s + min),
                 _ => None,
             };
             if let (Some(s), Some(e)) = (start, end) {
                 if e <= n {
+                    out.push((b, s, e));
+                }
+            }
+            start = end;
+        }
+        out
+    }
+
+    /// True when no assignment can match: in an interleave block whose stretch
+    /// is known, the actual threads cannot be paired with reference threads
+    /// whose lines they fit (ignoring values of variables), each actual thread
+    /// with one and each required reference thread with one. The search then
+    /// stops before it starts.
+    pub(super) fn hopeless(&mut self) -> bool {
+        for (b, s, e) in self.known_segments() {
+            if self.spec.blocks[b].kind != Kind::Interleave {
+                continue;
+            }
+            self.ensure_proj(b, s, e);
+            let plan = self.plans[b]
+                .as_ref()
+                .expect("interleave blocks have a plan");
+            // Reference threads per class: (all, required).
+            let mut classes: BTreeMap<usize, (u64, u64)> = BTreeMap::new();
+            for t in &plan.threads {
+                let c = classes.entry(t.class).or_default();
+                c.0 += 1;
+                c.1 += u64::from(self.classes[t.class].min > 0);
+            }
+            let proj = &self.projs[&(b, s, e)];
+            let mut shapes: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
+            for (ak, &shape) in proj.shape.iter().enumerate() {
+                shapes.entry(shape).or_insert((ak, 0)).1 += 1;
+            }
+            let required: u64 = classes.values().map(|c| c.1).sum();
+            let nkeys = proj.keys.len() as u64;
+            if nkeys > plan.threads.len() as u64 || nkeys < required {
+                return true;
+            }
+            if classes.len() * shapes.len() > 200_000 {
+                continue;
+            }
+            // Flow: classes -> shapes they fit -> sink, by counts.
+            let (src, sink) = (0, 1);
+            let mut flow = crate::matching::Flow::new(2 + classes.len() + shapes.len());
+            let mut fits_any = vec![false; shapes.len()];
+            for (ci, (&class, &(all, _))) in classes.iter().enumerate() {
+                flow.edge(src, 2 + ci, all);
+                for (si, &(ak, _)) in shapes.values().enumerate() {
+                    if self.compat(b, s, e, class, ak) != CompatKind::No {
+                        fits_any[si] = true;
+                        flow.edge(2 + ci, 2 + classes.len() + si, u64::MAX / 4);
+                    }
+                }
+            }
+            if fits_any.iter().any(|f| !f) {
+                return true;
+            }
+            for (si, &(_, count)) in shapes.values().enumerate() {
+                flow.edge(2 + classes.len() + si, sink, count);
+            }
+            if flow.max_flow(src, sink) < nkeys {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Candidate values (ids) of every variable, sorted.
+    pub(super) fn domains(&mut self) -> Vec<Rc<Vec<u32>>> {
+        let nvars = self.spec.vars.len();
+        let mut dom: Vec<Option<Rc<Vec<u32>>>> = vec![None; nvars];
+        for (b, s, e) in self.known_segments() {
+            {
+                {
                     for (v, vals) in self.block_domains(b, s, e) {
                         let d = &mut dom[v as usize];
                         *d = Some(match d.take() {
@@ -220,7 +340,6 @@ impl Checker<'_, '_> {
                     }
                 }
             }
-            start = end;
         }
         (0..nvars)
             .map(|v| match dom[v].take() {
@@ -258,6 +377,12 @@ impl Checker<'_, '_> {
         let mut out = Vec::new();
         match block.kind {
             Kind::Tokens => {}
+            Kind::Ordered if block.items.iter().all(|i| (i.min, i.max) == (1, Some(1))) => {
+                // Item i can only be line s + i.
+                for i in 0..block.items.len().min(e - s) {
+                    self.per_line_domains(b, i..i + 1, &[s + i], &mut out);
+                }
+            }
             Kind::Ordered | Kind::Unordered => {
                 let lines: Vec<usize> = (s..e).collect();
                 self.per_line_domains(b, 0..block.items.len(), &lines, &mut out);

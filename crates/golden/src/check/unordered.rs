@@ -3,7 +3,7 @@
 
 use crate::fxhash::FxHashMap;
 use crate::matching::Flow;
-use crate::pattern::{Bind, matches};
+use crate::pattern::{Bind, Seg, Template, matches};
 use crate::spec::{Block, Spec};
 
 /// Identical patterns of an unordered block: template, total min, total max, items.
@@ -45,13 +45,20 @@ pub(super) fn unordered(
         e.3.push(i);
     }
     // A pattern without regexes stands for exactly one line: look it up.
+    let index = Index::new(&groups);
     let edges: Vec<Vec<usize>> = pats
         .iter()
         .map(|p| {
             let t = &spec.templates[p.0 as usize];
-            match t.exact_line(sigma) {
-                Some(line) => gi.get(line.as_str()).map(|&g| vec![g]).unwrap_or_default(),
-                None => (0..groups.len())
+            match t.exact_line(sigma, spec.key_width) {
+                Some(line) => gi
+                    .get(line.as_str())
+                    .filter(|&&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
+                    .map(|&g| vec![g])
+                    .unwrap_or_default(),
+                None => index
+                    .candidates(t)
+                    .into_iter()
                     .filter(|&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
                     .collect(),
             }
@@ -99,4 +106,71 @@ pub(super) fn unordered(
         }
     }
     (ok, pairs)
+}
+
+/// Distinct lines sorted by their text and by their reversed text, so that the
+/// lines a pattern can match are found by its literal prefix and suffix (binary
+/// search) instead of by trying every line.
+struct Index {
+    fwd: Vec<(String, usize)>,
+    rev: Vec<(String, usize)>,
+    all: usize,
+}
+
+impl Index {
+    fn new(groups: &[(&str, Vec<usize>)]) -> Self {
+        let mut fwd: Vec<(String, usize)> = groups
+            .iter()
+            .enumerate()
+            .map(|(g, (l, _))| ((*l).to_owned(), g))
+            .collect();
+        let mut rev: Vec<(String, usize)> = groups
+            .iter()
+            .enumerate()
+            .map(|(g, (l, _))| (l.chars().rev().collect(), g))
+            .collect();
+        fwd.sort_unstable();
+        rev.sort_unstable();
+        Index {
+            fwd,
+            rev,
+            all: groups.len(),
+        }
+    }
+
+    /// Lines that start with the template's leading text and end with its
+    /// trailing text (the smaller of the two ranges), in line order.
+    fn candidates(&self, t: &Template) -> Vec<usize> {
+        let lit = |s: &Seg| match s {
+            Seg::Lit(l) => Some(l.to_string()),
+            _ => None,
+        };
+        let prefix: String = t.segs.iter().map_while(lit).collect();
+        let suffix: String = t
+            .segs
+            .iter()
+            .rev()
+            .map_while(lit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let range = |v: &[(String, usize)], p: &str| {
+            let lo = v.partition_point(|(s, _)| s.as_str() < p);
+            let hi = lo + v[lo..].partition_point(|(s, _)| s.starts_with(p));
+            (lo, hi)
+        };
+        let (a, b) = range(&self.fwd, &prefix);
+        let rsuffix: String = suffix.chars().rev().collect();
+        let (c, d) = range(&self.rev, &rsuffix);
+        let mut out: Vec<usize> = if prefix.is_empty() && suffix.is_empty() {
+            (0..self.all).collect()
+        } else if b - a <= d - c {
+            self.fwd[a..b].iter().map(|x| x.1).collect()
+        } else {
+            self.rev[c..d].iter().map(|x| x.1).collect()
+        };
+        out.sort_unstable();
+        out
+    }
 }

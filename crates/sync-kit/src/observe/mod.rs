@@ -10,6 +10,7 @@ pub(crate) mod deadlock;
 pub(crate) mod holders;
 pub(crate) mod lockdep;
 pub mod trace;
+mod trace_json;
 
 use std::panic::Location;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -24,6 +25,15 @@ pub(crate) const TRACE: u8 = 1;
 pub(crate) const HOLDERS: u8 = 2;
 /// The lock-order check.
 pub(crate) const LOCKDEP: u8 = 4;
+/// A simulated run exists: every operation needs its scheduling point.
+pub(crate) const SIM: u8 = 8;
+
+/// True when no simulation and no observer is on: the one test on the fast
+/// path of every primitive, which then skips every hook.
+#[inline(always)]
+pub(crate) fn quiet() -> bool {
+    FLAGS.load(Ordering::Relaxed) == 0
+}
 
 /// Turns on what the environment asks for: the trace (`SYNC_KIT_TRACE`) and,
 /// in real time, the lock-order check (`SYNC_KIT_LOCKDEP=1`). Called by

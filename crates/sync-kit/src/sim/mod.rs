@@ -31,6 +31,11 @@
 //! of a sleep or of a timeout). Threads whose deadlines fall on the same instant
 //! (a 1 s timed wait and a setter that sleeps 1 s) all become runnable at once,
 //! so which runs first is a scheduling choice and both outcomes are explored.
+//! Under `random`, time may also move on to a deadline at most 10 ms ahead
+//! while threads are still runnable (one point in 16 where that is possible,
+//! recorded as `~` in the schedule): a thread the OS did not run for a moment,
+//! so a timeout that races work already runnable is explored too. Longer
+//! stalls are not modelled.
 //! A program that sleeps for a minute finishes in milliseconds; `%(asctime)s`
 //! shows virtual time from a fixed epoch. CPU work takes no virtual time.
 //!
@@ -283,7 +288,7 @@ pub fn run<T>(config: Config, body: impl FnOnce() -> T) -> Run<T> {
         "sim::run cannot nest inside a simulated run"
     );
     let world = Arc::new(World::new(config, &crate::current_thread().name(), false));
-    crate::observe::enable(crate::observe::HOLDERS | crate::observe::LOCKDEP);
+    crate::observe::enable(crate::observe::HOLDERS | crate::observe::LOCKDEP | crate::observe::SIM);
     ENABLED.store(true, Ordering::SeqCst);
     SEAT.with(|slot| {
         *slot.borrow_mut() = Some(Seat {

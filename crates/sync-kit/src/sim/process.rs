@@ -45,7 +45,7 @@ pub(crate) fn init_from_env() -> Result<()> {
         return Ok(());
     }
     let world = Arc::new(World::new(config, "MainThread", true));
-    crate::observe::enable(crate::observe::HOLDERS | crate::observe::LOCKDEP);
+    crate::observe::enable(crate::observe::HOLDERS | crate::observe::LOCKDEP | crate::observe::SIM);
     let _ = PROCESS_WORLD.set(Arc::clone(&world));
     ENABLED.store(true, Ordering::SeqCst);
     SEAT.with(|slot| {

@@ -4,9 +4,16 @@
 //! step that had a real choice (two or more runnable threads): thread 0 is `a`,
 //! 1 is `b`, ... 25 is `z`, 26 is `A`, ... 51 is `Z`, and thread 52 or higher is
 //! written `(52)`. A letter followed by a decimal number repeats it that many
-//! times: `2a-ab3ca12` is seed 0x2a and the choices 0 1 1 1 2 0 ×12.
+//! times: `2a-ab3ca12` is seed 0x2a and the choices 0 1 1 1 2 0 ×12. A `~`
+//! is a step at which virtual time moved on to the next deadline although some
+//! thread was runnable, a `.` one at which it could have and did not.
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The choice "let virtual time pass now", in a recorded schedule.
+pub(crate) const ADVANCE: u32 = u32::MAX;
+/// The choice "do not let it pass", where it could have.
+pub(crate) const STAY: u32 = u32::MAX - 1;
 
 /// The environment variable that turns the simulator on.
 pub const SIM_VAR: &str = "SYNC_KIT_SIM";
@@ -153,6 +160,8 @@ pub fn encode(seed: u64, choices: &[u32]) -> String {
         let run = choices[at..].iter().take_while(|&&c| c == tid).count();
         match letter(tid) {
             Some(c) => out.push(c),
+            None if tid == ADVANCE => out.push('~'),
+            None if tid == STAY => out.push('.'),
             None => out.push_str(&format!("({tid})")),
         }
         if run > 1 {
@@ -175,6 +184,8 @@ pub fn decode(text: &str) -> std::result::Result<(u64, Vec<u32>), String> {
         let tid = match c {
             'a'..='z' => c as u32 - 'a' as u32,
             'A'..='Z' => c as u32 - 'A' as u32 + 26,
+            '~' => ADVANCE,
+            '.' => STAY,
             '(' => {
                 let mut digits = String::new();
                 loop {
@@ -218,9 +229,11 @@ mod tests {
 
     #[test]
     fn schedule_strings_round_trip() {
-        let choices = vec![0, 1, 1, 1, 2, 0, 0, 60, 60, 27, 51];
+        let choices = vec![
+            0, 1, 1, 1, 2, 0, 0, 60, 60, 27, 51, ADVANCE, ADVANCE, 0, STAY,
+        ];
         let text = encode(0x2a, &choices);
-        assert_eq!(text, "2a-ab3ca2(60)2BZ");
+        assert_eq!(text, "2a-ab3ca2(60)2BZ~2a.");
         assert_eq!(decode(&text).unwrap(), (0x2a, choices));
         assert_eq!(decode("0-").unwrap(), (0, vec![]));
     }

@@ -7,7 +7,10 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::schedule::{Config, Strategy};
+use super::schedule::{ADVANCE, Config, STAY, Strategy};
+
+/// Uniform random lets time pass early at one pending-deadline point in this many.
+const ADVANCE_ODDS: u32 = 16;
 
 /// A strategy with its random state.
 pub(super) enum Picker {
@@ -111,6 +114,30 @@ impl Picker {
                     }
                 }
             }
+        }
+    }
+
+    /// Whether the clock moves on to the next deadline now, although some
+    /// thread is runnable: uniform random does so at one point in
+    /// [`ADVANCE_ODDS`] where a near deadline is pending; PCT has no such
+    /// option (`None`: its bound counts thread choices only); a replay does
+    /// what its schedule recorded.
+    pub(super) fn advance(&mut self) -> Option<bool> {
+        match self {
+            Picker::Random(rng) => Some(rng.random_ratio(1, ADVANCE_ODDS)),
+            Picker::Pct(_) => None,
+            Picker::Replay { choices, next, .. } => match choices.get(*next) {
+                Some(&ADVANCE) => {
+                    *next += 1;
+                    Some(true)
+                }
+                Some(&STAY) => {
+                    *next += 1;
+                    Some(false)
+                }
+                // The recorded run had no such option here (PCT, say).
+                _ => None,
+            },
         }
     }
 

@@ -68,6 +68,10 @@ pub(crate) struct World {
     threads: Mutex<Vec<Thread>>,
 }
 
+/// The longest stall of a runnable thread the simulator models: virtual time
+/// may jump to a deadline at most this far ahead while threads can run.
+pub(super) const ADVANCE_WINDOW_NS: u64 = 10_000_000;
+
 /// Panic payload that unwinds the root thread of a dead test run.
 pub(super) struct Unwind;
 
@@ -194,6 +198,28 @@ impl World {
                 .filter(|(_, s)| s.status == Status::Runnable)
                 .map(|(tid, _)| tid)
                 .collect();
+            let earliest = st
+                .slots
+                .iter()
+                .filter(|s| s.status == Status::Blocked)
+                .filter_map(|s| s.deadline)
+                .min();
+            // Time may pass while threads are runnable (the OS did not run
+            // them for a moment): a recorded choice, so a timeout racing work
+            // that is already runnable is explored too. Only a short stall is
+            // modelled: the next deadline must be within ADVANCE_WINDOW.
+            let near = earliest.is_some_and(|at| at <= st.clock.saturating_add(ADVANCE_WINDOW_NS));
+            if !runnable.is_empty() && near {
+                match st.picker.advance() {
+                    Some(true) => {
+                        st.choices.push(super::schedule::ADVANCE);
+                        Self::advance_to(st, earliest.unwrap_or(0));
+                        continue;
+                    }
+                    Some(false) => st.choices.push(super::schedule::STAY),
+                    None => {}
+                }
+            }
             match runnable.len() {
                 0 => {}
                 1 => return runnable[0],
@@ -204,24 +230,8 @@ impl World {
                     return tid;
                 }
             }
-            let earliest = st
-                .slots
-                .iter()
-                .filter(|s| s.status == Status::Blocked)
-                .filter_map(|s| s.deadline)
-                .min();
             match earliest {
-                Some(at) => {
-                    st.clock = st.clock.max(at);
-                    let now = st.clock;
-                    for slot in &mut st.slots {
-                        if slot.status == Status::Blocked && slot.deadline.is_some_and(|d| d <= now)
-                        {
-                            slot.status = Status::Runnable;
-                            slot.deadline = None;
-                        }
-                    }
-                }
+                Some(at) => Self::advance_to(st, at),
                 None => {
                     if st.slots.iter().all(|s| s.status == Status::Finished) {
                         return usize::MAX;
@@ -230,6 +240,19 @@ impl World {
                     st.dead = Some(report);
                     return usize::MAX;
                 }
+            }
+        }
+    }
+
+    /// Moves the clock to `at` and makes every thread whose deadline it
+    /// reached runnable.
+    fn advance_to(st: &mut State, at: u64) {
+        st.clock = st.clock.max(at);
+        let now = st.clock;
+        for slot in &mut st.slots {
+            if slot.status == Status::Blocked && slot.deadline.is_some_and(|d| d <= now) {
+                slot.status = Status::Runnable;
+                slot.deadline = None;
             }
         }
     }
