@@ -107,25 +107,32 @@ mod sealed {
     #[allow(unreachable_pub)]
     pub trait Sealed {
         type Saved;
+        #[track_caller]
         fn acquire(&self) -> bool;
+        #[track_caller]
         fn try_acquire(&self) -> bool;
+        #[track_caller]
         fn acquire_timeout(&self, timeout: Duration) -> bool;
         fn release(&self) -> Result<()>;
         /// Whether the caller may wait or notify: owns it (RLock) or it is locked (Lock).
         fn is_owned(&self) -> bool;
         fn release_save(&self) -> Result<Self::Saved>;
+        #[track_caller]
         fn acquire_restore(&self, saved: Self::Saved);
         fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     }
 
     impl Sealed for Lock {
         type Saved = ();
+        #[track_caller]
         fn acquire(&self) -> bool {
             Lock::acquire(self)
         }
+        #[track_caller]
         fn try_acquire(&self) -> bool {
             Lock::try_acquire(self)
         }
+        #[track_caller]
         fn acquire_timeout(&self, timeout: Duration) -> bool {
             Lock::acquire_timeout(self, timeout)
         }
@@ -138,6 +145,7 @@ mod sealed {
         fn release_save(&self) -> Result<()> {
             Lock::release(self)
         }
+        #[track_caller]
         fn acquire_restore(&self, (): ()) {
             Lock::acquire(self);
         }
@@ -148,12 +156,15 @@ mod sealed {
 
     impl Sealed for RLock {
         type Saved = RLockState;
+        #[track_caller]
         fn acquire(&self) -> bool {
             RLock::acquire(self)
         }
+        #[track_caller]
         fn try_acquire(&self) -> bool {
             RLock::try_acquire(self)
         }
+        #[track_caller]
         fn acquire_timeout(&self, timeout: Duration) -> bool {
             RLock::acquire_timeout(self, timeout)
         }
@@ -166,6 +177,7 @@ mod sealed {
         fn release_save(&self) -> Result<RLockState> {
             RLock::release_save(self)
         }
+        #[track_caller]
         fn acquire_restore(&self, saved: RLockState) {
             RLock::acquire_restore(self, saved)
         }
@@ -333,16 +345,19 @@ impl<L: ConditionLock> Condition<L> {
     }
 
     /// Acquires the lock, blocking; always `true`.
+    #[track_caller]
     pub fn acquire(&self) -> bool {
         self.lock.acquire()
     }
 
     /// Acquires the lock if possible without blocking (an `RLock` owner re-enters).
+    #[track_caller]
     pub fn try_acquire(&self) -> bool {
         self.lock.try_acquire()
     }
 
     /// Waits up to `timeout` (scaled) for the lock.
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.lock.acquire_timeout(timeout)
     }
@@ -365,17 +380,20 @@ impl<L: ConditionLock> Condition<L> {
 
     /// Acquires the lock and returns a guard that releases it when dropped, even
     /// during a panic (Python's `with cond:`).
+    #[track_caller]
     pub fn lock(&self) -> ConditionGuard<'_, L> {
         self.acquire();
         ConditionGuard::new(self)
     }
 
     /// Like [`Condition::try_acquire`], returning a guard on success.
+    #[track_caller]
     pub fn try_lock(&self) -> Option<ConditionGuard<'_, L>> {
         self.try_acquire().then(|| ConditionGuard::new(self))
     }
 
     /// Like [`Condition::acquire_timeout`], returning a guard on success.
+    #[track_caller]
     pub fn lock_timeout(&self, timeout: Duration) -> Option<ConditionGuard<'_, L>> {
         self.acquire_timeout(timeout)
             .then(|| ConditionGuard::new(self))
@@ -388,6 +406,7 @@ impl<L: ConditionLock> Condition<L> {
     ///
     /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
     /// (`cannot wait on un-acquired lock`) if the caller does not hold the lock.
+    #[track_caller]
     pub fn wait(&self) -> Result<bool> {
         self.wait_until(Deadline::NEVER)
     }
@@ -406,6 +425,7 @@ impl<L: ConditionLock> Condition<L> {
     /// assert_eq!(cond.wait_timeout(Duration::ZERO).unwrap(), false);
     /// assert!(cond.is_owned());
     /// ```
+    #[track_caller]
     pub fn wait_timeout(&self, timeout: Duration) -> Result<bool> {
         self.wait_until(Deadline::after(Some(timeout)))
     }
@@ -461,6 +481,7 @@ impl<L: ConditionLock> Condition<L> {
     /// assert_eq!(cond.wait_for(|| Some(42), None).unwrap(), Some(42));
     /// assert_eq!(cond.wait_for(|| 0, Some(Duration::from_millis(5))).unwrap(), 0);
     /// ```
+    #[track_caller]
     pub fn wait_for<T: Truthy>(
         &self,
         mut predicate: impl FnMut() -> T,
