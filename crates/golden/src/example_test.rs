@@ -19,7 +19,7 @@ const REAL_TIME_SCALE: &str = "0.05";
 /// output matches `expected-output/NAME.txt` of the workspace that contains
 /// `manifest_dir`. Use it through [`assert_example!`](crate::assert_example).
 ///
-/// First [`SCHEDULES`] simulated schedules (each run sets `SYNC_KIT_SIM`),
+/// First 200 simulated schedules (each run sets `SYNC_KIT_SIM`),
 /// then one real-time run at `SYNC_KIT_TIME_SCALE` 0.05, or at the scale the
 /// test's environment sets, which the example inherits.
 /// With `GOLDEN_BLESS=1` in the environment, a real-time run that does not

@@ -34,13 +34,16 @@
 //!   its first bad line, found in one pass.
 //! - The identity search does not start when an actual thread fits no reference
 //!   thread, and stops when the blocks up to the failing one mention no variable.
-//! - Count ranges keep memory for the states that are live, not for every count.
-//! - Not yet linear (see the benchmark): many distinct regex lines in one
-//!   `%unordered` block (each pattern is tried on each distinct line), long
-//!   chains of `%optional` lines (every optional line ahead is a live state),
-//!   and a block of variable size that is not last and is not followed by an
-//!   ordered block with a required first line (each possible end is tried).
-//!
+//! - Count ranges keep memory for the states that are live, not for every count;
+//!   an ordered block whose lines occur at most once keeps intervals of them.
+//! - Every shape is checked in time close to linear up to 100k lines (under
+//!   1 s and 140 MB on a 2-core machine). At 1M lines most take 2 to 5 s and
+//!   under 700 MB, most of it parsing a reference of a million distinct lines;
+//!   a million distinct regex lines in one `%unordered` block take about 13 s
+//!   and 1.3 GB (a flow network over every line and pattern).
+//! - A block of variable size that is not last, and is not followed by an
+//!   ordered block with a required first line, is tried at each possible end.
+
 //! # Limits
 //!
 //! - The search for an identity mapping tries at most 20,000 complete mappings;

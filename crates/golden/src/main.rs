@@ -325,12 +325,8 @@ fn run_explore(
     Ok(report.passed())
 }
 
-fn replay(args: &[String]) -> Result<bool, BadInput> {
-    let [name, schedule] = args else {
-        return Err(BadInput(
-            "`replay` takes an example name and a schedule string".to_owned(),
-        ));
-    };
+/// The workspace root, the parsed reference and the built binary of `name`.
+fn locate(name: &str) -> Result<(PathBuf, Spec, PathBuf), BadInput> {
     let cwd =
         std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
     let root = golden::workspace_root(&cwd)
@@ -341,6 +337,16 @@ fn replay(args: &[String]) -> Result<bool, BadInput> {
             "no built binary `{name}` in the target directory; build it first (cargo build -p {name})"
         ))
     })?;
+    Ok((root, spec, bin))
+}
+
+fn replay(args: &[String]) -> Result<bool, BadInput> {
+    let [name, schedule] = args else {
+        return Err(BadInput(
+            "`replay` takes an example name and a schedule string".to_owned(),
+        ));
+    };
+    let (_, spec, bin) = locate(name)?;
     let opts = RunOptions::default().env("SYNC_KIT_SIM", format!("replay:{schedule}"));
     let report = golden::run_with_spec(&bin, &spec, &opts).map_err(|e| BadInput(e.to_string()))?;
     say(format_args!("{}", report.output));
@@ -358,16 +364,7 @@ fn picture(args: &[String]) -> Result<bool, BadInput> {
             ));
         }
     };
-    let cwd =
-        std::env::current_dir().map_err(|e| BadInput(format!("no current directory: {e}")))?;
-    let root = golden::workspace_root(&cwd)
-        .ok_or_else(|| BadInput("not inside a cargo workspace".to_owned()))?;
-    let spec = read_spec(&root.join("expected-output").join(format!("{name}.txt")))?;
-    let bin = golden::find_example(&root, name).ok_or_else(|| {
-        BadInput(format!(
-            "no built binary `{name}` in the target directory; build it first (cargo build -p {name})"
-        ))
-    })?;
+    let (root, spec, bin) = locate(name)?;
     let seed = golden::picture_seed(&root, name);
     let svg = golden::draw(&bin, &spec, seed).map_err(|e| BadInput(format!("{name}: {e}")))?;
     let out = out.unwrap_or_else(|| golden::picture_path(&root, name));

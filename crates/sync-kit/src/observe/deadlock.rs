@@ -125,25 +125,7 @@ pub(crate) fn listing(threads: &[Thread]) -> String {
                     .map(|c| format!(" (created at {})", at(c)))
                     .unwrap_or_default();
                 let _ = write!(out, " waits for {}{created} at {}", on.kind, at(on.site));
-                for holder in holders::of(on.object) {
-                    if holder.thread == name {
-                        let _ = write!(
-                            out,
-                            "; it holds that {} itself (acquired at {}): a {} is not reentrant",
-                            holder.kind,
-                            at(holder.site),
-                            holder.kind
-                        );
-                    } else {
-                        let verb = if holder.kind == "Lock" {
-                            "last acquired by"
-                        } else {
-                            "held by"
-                        };
-                        let _ =
-                            write!(out, "; {verb} {:?} (at {})", holder.thread, at(holder.site));
-                    }
-                }
+                out.push_str(&holders::describe(&holders::of(on.object), &name, None));
             }
             None => out.push_str(" is running"),
         }

@@ -78,3 +78,40 @@ pub(crate) fn held_by(ident: u64) -> Vec<(usize, Holder)> {
     held.sort_by_key(|(_, h)| h.since);
     held
 }
+
+/// `"; held by X (at file:line)"` for each holder of the object a thread named
+/// `waiter` waits for (a Lock's "last acquired by"; a self-deadlock said so),
+/// with the time held since when `since` is given a way to show it.
+pub(crate) fn describe(
+    holders: &[Holder],
+    waiter: &str,
+    since: Option<&dyn Fn(Instant) -> f64>,
+) -> String {
+    let at = |l: &Location<'_>| format!("{}:{}", l.file(), l.line());
+    let mut out = String::new();
+    for holder in holders {
+        if holder.thread == waiter {
+            out.push_str(&format!(
+                "; it holds that {} itself (acquired at {}): a {} is not reentrant",
+                holder.kind,
+                at(holder.site),
+                holder.kind
+            ));
+            continue;
+        }
+        let verb = if holder.kind == "Lock" {
+            "last acquired by"
+        } else {
+            "held by"
+        };
+        let when = since
+            .map(|f| format!(" since {:.3}s", f(holder.since)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "; {verb} {:?}{when} (at {})",
+            holder.thread,
+            at(holder.site)
+        ));
+    }
+    out
+}

@@ -57,30 +57,7 @@ pub(super) fn deadlock(world: &World, st: &State) -> String {
             at(on.site)
         );
         let holders = holders::of(on.object);
-        for holder in &holders {
-            let held = if holder.kind == "Lock" {
-                "last acquired by"
-            } else {
-                "held by"
-            };
-            if holder.thread == *name {
-                let _ = write!(
-                    out,
-                    "; it holds that {} itself (acquired at {}): a {} is not reentrant",
-                    holder.kind,
-                    at(holder.site),
-                    holder.kind
-                );
-            } else {
-                let _ = write!(
-                    out,
-                    "; {held} {:?} since {:.3}s (at {})",
-                    holder.thread,
-                    secs(holder.since),
-                    at(holder.site)
-                );
-            }
-        }
+        out.push_str(&holders::describe(&holders, name, Some(&secs)));
         waits_for
             .entry(name)
             .or_default()
