@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 cargo build -q --workspace --bins
 names=$(ls expected-output | sed 's/\.txt$//')
 for name in $names; do
-    target/debug/golden timeline "$name"
+    "${CARGO_TARGET_DIR:-target}"/debug/golden timeline "$name"
 done
 if [ "${1:-}" = "--png" ]; then
     mkdir -p target/timelines

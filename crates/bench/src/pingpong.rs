@@ -258,7 +258,7 @@ pub type EventPingPong = TwoEvents<Event>;
 pub type StdEventPingPong = TwoEvents<StdEvent>;
 
 /// sync-kit: one [`Condition`] (over its default `RLock`, like Python's
-/// `Condition()`) and a "whose turn" flag it guards; `notify(1)` each way.
+/// `Condition()`) and a "whose turn" flag it guards; `notify()` each way.
 #[derive(Default)]
 pub struct ConditionHandoff {
     cond: Condition,
@@ -271,7 +271,7 @@ impl RoundTrip for ConditionHandoff {
     fn ping(&self) {
         let _guard = self.cond.lock();
         self.partners_turn.store(true, Ordering::Relaxed);
-        self.cond.notify(1).unwrap();
+        self.cond.notify().unwrap();
         while self.partners_turn.load(Ordering::Relaxed) {
             self.cond.wait().unwrap();
         }
@@ -283,7 +283,7 @@ impl RoundTrip for ConditionHandoff {
         }
         let quit = stop.load(Ordering::Acquire);
         self.partners_turn.store(false, Ordering::Relaxed);
-        self.cond.notify(1).unwrap();
+        self.cond.notify().unwrap();
         quit
     }
 }

@@ -105,7 +105,7 @@ fn main() -> anyhow::Result<()> {
                             .name(format!("worker-{i}"))
                             .target(move || {
                                 ready.wait();
-                                let _unit = sem.guard();
+                                let _unit = sem.lock();
                                 let _held = lock.lock();
                                 log::debug!("working");
                                 sync_kit::time::sleep(Duration::from_millis(20));

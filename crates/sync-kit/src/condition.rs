@@ -2,25 +2,41 @@
 //! (or shares) its lock.
 //!
 //! A `Condition` pairs a lock with a queue of waiting threads. [`Condition::new`]
-//! makes one over a fresh [`RLock`], like Python's `Condition()`;
-//! [`Condition::with_lock`] uses a given [`Lock`] or [`RLock`] shared through an
+//! makes one over a fresh [`RLock`] it owns, like Python's `Condition()`;
+//! [`Condition::from_lock`] owns the lock it is given (`Condition(Lock())`);
+//! [`Condition::with_lock`] uses a [`Lock`] or [`RLock`] shared through an
 //! [`Arc`], so several conditions can share one lock. Acquiring and releasing the
 //! condition acquires and releases that lock.
+//!
+//! `new` and `from_lock` are `const`, so a condition can be a `static`, as
+//! Python programs keep one at module level:
+//!
+//! ```
+//! use sync_kit::{Condition, Lock};
+//!
+//! static READY: Condition = Condition::new();
+//! static PLAIN: Condition<Lock> = Condition::from_lock(Lock::new());
+//!
+//! let _guard = READY.lock();
+//! READY.notify().unwrap(); // nobody waits: nothing happens
+//! assert!(PLAIN.try_lock().is_some());
+//! ```
 //!
 //! | Python | sync-kit |
 //! |---|---|
 //! | `Condition()`, `Condition(lock)` | [`Condition::new`], [`Condition::with_lock`] |
+//! | `Condition(Lock())`, a module-level `Condition()` | [`Condition::from_lock`], `static C: Condition = Condition::new();` |
 //! | `cond.acquire(...)`, `cond.release()`, `with cond:` | [`Condition::acquire`], [`Condition::try_acquire`], [`Condition::acquire_timeout`], [`Condition::release`], [`Condition::lock`] |
 //! | `cond.wait()`, `cond.wait(t)` | [`Condition::wait`], [`Condition::wait_timeout`] |
 //! | `cond.wait_for(pred, t)` | [`Condition::wait_for`] |
-//! | `cond.notify(n)`, `cond.notify_all()` | [`Condition::notify`], [`Condition::notify_all`] |
+//! | `cond.notify()`, `cond.notify(n)`, `cond.notify_all()` | [`Condition::notify`], [`Condition::notify_n`], [`Condition::notify_all`] |
 //! | `cond._is_owned()` | [`Condition::is_owned`] |
 //!
 //! # Guarantees
 //!
 //! - **No spurious wake-ups**: each waiter sleeps on its own flag in a FIFO queue,
 //!   so [`Condition::wait`] returns `true` only when a notify picked it.
-//! - **Exact counts, oldest first**: `notify(n)` wakes exactly `min(n, waiters)`
+//! - **Exact counts, oldest first**: `notify_n(n)` wakes exactly `min(n, waiters)`
 //!   threads, those that have waited longest. A waiter whose timeout ends at the
 //!   moment a notify picks it reports `true`, so no notify is lost to a timeout.
 //! - **Full release**: `wait` releases every level of a recursively held `RLock`
@@ -80,6 +96,7 @@ use std::panic::Location;
 // The public lock handle is always std's `Arc` (also under loom: the model does
 // not need to track it).
 use crate::time::Deadline;
+use std::ops::Deref;
 use std::sync::Arc;
 
 mod sealed {
@@ -90,25 +107,32 @@ mod sealed {
     #[allow(unreachable_pub)]
     pub trait Sealed {
         type Saved;
+        #[track_caller]
         fn acquire(&self) -> bool;
+        #[track_caller]
         fn try_acquire(&self) -> bool;
+        #[track_caller]
         fn acquire_timeout(&self, timeout: Duration) -> bool;
         fn release(&self) -> Result<()>;
         /// Whether the caller may wait or notify: owns it (RLock) or it is locked (Lock).
         fn is_owned(&self) -> bool;
         fn release_save(&self) -> Result<Self::Saved>;
+        #[track_caller]
         fn acquire_restore(&self, saved: Self::Saved);
         fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     }
 
     impl Sealed for Lock {
         type Saved = ();
+        #[track_caller]
         fn acquire(&self) -> bool {
             Lock::acquire(self)
         }
+        #[track_caller]
         fn try_acquire(&self) -> bool {
             Lock::try_acquire(self)
         }
+        #[track_caller]
         fn acquire_timeout(&self, timeout: Duration) -> bool {
             Lock::acquire_timeout(self, timeout)
         }
@@ -121,6 +145,7 @@ mod sealed {
         fn release_save(&self) -> Result<()> {
             Lock::release(self)
         }
+        #[track_caller]
         fn acquire_restore(&self, (): ()) {
             Lock::acquire(self);
         }
@@ -131,12 +156,15 @@ mod sealed {
 
     impl Sealed for RLock {
         type Saved = RLockState;
+        #[track_caller]
         fn acquire(&self) -> bool {
             RLock::acquire(self)
         }
+        #[track_caller]
         fn try_acquire(&self) -> bool {
             RLock::try_acquire(self)
         }
+        #[track_caller]
         fn acquire_timeout(&self, timeout: Duration) -> bool {
             RLock::acquire_timeout(self, timeout)
         }
@@ -149,6 +177,7 @@ mod sealed {
         fn release_save(&self) -> Result<RLockState> {
             RLock::release_save(self)
         }
+        #[track_caller]
         fn acquire_restore(&self, saved: RLockState) {
             RLock::acquire_restore(self, saved)
         }
@@ -219,8 +248,24 @@ truthy_numbers!(
     u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
 );
 
-/// One waiting thread: its own flag and its own condition variable, so a notify
-/// wakes exactly the waiters it picked.
+/// The condition's lock: its own (so the condition can be built in a `const`)
+/// or shared with others.
+enum Held<L> {
+    Owned(L),
+    Shared(Arc<L>),
+}
+
+impl<L> Deref for Held<L> {
+    type Target = L;
+
+    fn deref(&self) -> &L {
+        match self {
+            Held::Owned(lock) => lock,
+            Held::Shared(lock) => lock,
+        }
+    }
+}
+
 /// A condition variable over a [`Lock`] or [`RLock`]: Python's
 /// `threading.Condition`.
 ///
@@ -242,18 +287,26 @@ truthy_numbers!(
 /// assert_eq!(cond.wait_timeout(Duration::from_millis(1)).unwrap(), false);
 /// cond.release().unwrap();
 /// ```
+// `repr(C)` with `created` first: waiters park under the condition's
+// address, which must not be an address inside an owned lock (whose own
+// waiters park under it).
+#[repr(C)]
 pub struct Condition<L: ConditionLock = RLock> {
-    lock: Arc<L>,
     /// Where the condition was created, for reports. Waiters are parked in the
     /// blocking layer under the condition's address, oldest first.
     created: &'static Location<'static>,
+    lock: Held<L>,
 }
 
 impl Condition<RLock> {
-    /// A condition over a new [`RLock`] (Python's `Condition()`).
-    #[track_caller]
-    pub fn new() -> Self {
-        Condition::with_lock(Arc::new(RLock::new()))
+    crate::sync::loom_const_fn! {
+        /// A condition over a new [`RLock`] it owns (Python's `Condition()`);
+        /// `const`, so it can initialise a `static`.
+        #[track_caller]
+        #[must_use]
+        pub fn new() -> Self {
+            Condition::from_lock(RLock::new())
+        }
     }
 }
 
@@ -264,32 +317,47 @@ impl Default for Condition<RLock> {
 }
 
 impl<L: ConditionLock> Condition<L> {
+    /// A condition that owns `lock` (Python's `Condition(Lock())`); `const`,
+    /// so `static C: Condition<Lock> = Condition::from_lock(Lock::new());`
+    /// works.
+    #[track_caller]
+    #[must_use]
+    pub const fn from_lock(lock: L) -> Self {
+        Condition {
+            lock: Held::Owned(lock),
+            created: Location::caller(),
+        }
+    }
+
     /// A condition over `lock`, which other conditions or threads may share
     /// (Python's `Condition(lock)`).
     #[track_caller]
     pub fn with_lock(lock: Arc<L>) -> Self {
         Condition {
-            lock,
+            lock: Held::Shared(lock),
             created: Location::caller(),
         }
     }
 
     /// The lock underneath.
-    pub fn underlying(&self) -> &Arc<L> {
+    pub fn underlying(&self) -> &L {
         &self.lock
     }
 
     /// Acquires the lock, blocking; always `true`.
+    #[track_caller]
     pub fn acquire(&self) -> bool {
         self.lock.acquire()
     }
 
     /// Acquires the lock if possible without blocking (an `RLock` owner re-enters).
+    #[track_caller]
     pub fn try_acquire(&self) -> bool {
         self.lock.try_acquire()
     }
 
     /// Waits up to `timeout` (scaled) for the lock.
+    #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
         self.lock.acquire_timeout(timeout)
     }
@@ -312,14 +380,23 @@ impl<L: ConditionLock> Condition<L> {
 
     /// Acquires the lock and returns a guard that releases it when dropped, even
     /// during a panic (Python's `with cond:`).
+    #[track_caller]
     pub fn lock(&self) -> ConditionGuard<'_, L> {
         self.acquire();
         ConditionGuard::new(self)
     }
 
     /// Like [`Condition::try_acquire`], returning a guard on success.
+    #[track_caller]
     pub fn try_lock(&self) -> Option<ConditionGuard<'_, L>> {
         self.try_acquire().then(|| ConditionGuard::new(self))
+    }
+
+    /// Like [`Condition::acquire_timeout`], returning a guard on success.
+    #[track_caller]
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<ConditionGuard<'_, L>> {
+        self.acquire_timeout(timeout)
+            .then(|| ConditionGuard::new(self))
     }
 
     /// Releases the lock, waits until notified, re-acquires the lock and returns
@@ -329,6 +406,7 @@ impl<L: ConditionLock> Condition<L> {
     ///
     /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
     /// (`cannot wait on un-acquired lock`) if the caller does not hold the lock.
+    #[track_caller]
     pub fn wait(&self) -> Result<bool> {
         self.wait_until(Deadline::NEVER)
     }
@@ -347,6 +425,7 @@ impl<L: ConditionLock> Condition<L> {
     /// assert_eq!(cond.wait_timeout(Duration::ZERO).unwrap(), false);
     /// assert!(cond.is_owned());
     /// ```
+    #[track_caller]
     pub fn wait_timeout(&self, timeout: Duration) -> Result<bool> {
         self.wait_until(Deadline::after(Some(timeout)))
     }
@@ -402,6 +481,7 @@ impl<L: ConditionLock> Condition<L> {
     /// assert_eq!(cond.wait_for(|| Some(42), None).unwrap(), Some(42));
     /// assert_eq!(cond.wait_for(|| 0, Some(Duration::from_millis(5))).unwrap(), 0);
     /// ```
+    #[track_caller]
     pub fn wait_for<T: Truthy>(
         &self,
         mut predicate: impl FnMut() -> T,
@@ -421,15 +501,26 @@ impl<L: ConditionLock> Condition<L> {
         Ok(result)
     }
 
-    /// Wakes up to `n` waiting threads, oldest first: exactly `min(n, waiting)`.
-    /// They return from `wait` once they get the lock back, so not before the
-    /// caller releases it. `notify(0)` does nothing.
+    /// Wakes the longest-waiting thread, if any (Python's `notify()`, whose
+    /// `n` defaults to 1). It returns from `wait` once it gets the lock back,
+    /// so not before the caller releases it.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner)
     /// (`cannot notify on un-acquired lock`) if the caller does not hold the lock.
-    pub fn notify(&self, n: usize) -> Result<()> {
+    pub fn notify(&self) -> Result<()> {
+        self.notify_n(1)
+    }
+
+    /// Wakes up to `n` waiting threads, oldest first: exactly `min(n, waiting)`
+    /// (Python's `notify(n)`). They return from `wait` once they get the lock
+    /// back, so not before the caller releases it. `notify_n(0)` does nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`Condition::notify`].
+    pub fn notify_n(&self, n: usize) -> Result<()> {
         crate::sim::point();
         if !self.lock.is_owned() {
             return Err(Error::not_owner("cannot notify on un-acquired lock"));
@@ -447,7 +538,7 @@ impl<L: ConditionLock> Condition<L> {
     ///
     /// As [`Condition::notify`].
     pub fn notify_all(&self) -> Result<()> {
-        self.notify(usize::MAX)
+        self.notify_n(usize::MAX)
     }
 
     /// How many threads are waiting right now.
@@ -473,9 +564,9 @@ impl<L: ConditionLock> fmt::Debug for Condition<L> {
 /// ```
 /// let cond = sync_kit::Condition::new();
 /// let guard = cond.lock();
-/// cond.notify(1).unwrap(); // nobody waits: nothing happens
+/// cond.notify().unwrap(); // nobody waits: nothing happens
 /// drop(guard);
-/// assert!(cond.notify(1).is_err());
+/// assert!(cond.notify().is_err());
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct ConditionGuard<'a, L: ConditionLock = RLock> {
@@ -520,7 +611,7 @@ mod tests {
         let notifier = std::thread::spawn(move || {
             // Only possible if wait released all three levels.
             let _guard = other.lock();
-            other.notify(1).unwrap();
+            other.notify().unwrap();
         });
         assert!(cond.wait().unwrap());
         assert_eq!(cond.underlying().recursion_count(), 3);

@@ -50,7 +50,8 @@ pub enum ErrorKind {
     Cancelled,
     /// A future's result, `as_completed` or `map` ran out of time (`TimeoutError`).
     Timeout,
-    /// The task behind a future panicked (the exception a Python task raised);
+    /// The task behind a future panicked (the exception a Python task raised),
+    /// or the target of a [`JoinHandle`](crate::thread::JoinHandle)'s thread;
     /// the message is the panic's.
     Panicked,
     /// `submit` on an executor that was shut down (`RuntimeError`).

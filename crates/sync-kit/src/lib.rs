@@ -9,6 +9,20 @@
 //! sync-kit provides them, with CPython's semantics and CPython's error
 //! messages.
 //!
+//! # Depending on it
+//!
+//! sync-kit is not published on crates.io; depend on it by path (inside this
+//! workspace, `sync-kit.workspace = true`). The logging macros (`debug!`,
+//! `info!`...) are the [`log`](https://docs.rs/log) crate's, which
+//! [`logging`] only configures, so a program that logs depends on `log` too:
+//!
+//! ```toml
+//! [dependencies]
+//! sync-kit = { path = "../sync-kit" }
+//! log = "0.4"
+//! anyhow = "1"   # only for `fn main() -> anyhow::Result<()>`, as below
+//! ```
+//!
 //! ```
 //! use std::time::Duration;
 //! use sync_kit::Thread;
@@ -31,7 +45,10 @@
 //!
 //! | Python | sync-kit |
 //! |---|---|
-//! | `threading.Thread`, `current_thread`, `enumerate`, `main_thread` | [`thread`] |
+//! | `threading.Thread`, `current_thread`, `enumerate`, `active_count`, `main_thread` | [`thread`]; the functions also here: [`current_thread`], [`enumerate`], [`active_count`], [`main_thread`] |
+//! | `get_ident`, `get_native_id`, `stack_size`, `TIMEOUT_MAX` | [`get_ident`], [`get_native_id`], [`stack_size`] / [`set_stack_size`], [`TIMEOUT_MAX`] |
+//! | `threading.excepthook`, `ExceptHookArgs` | [`set_excepthook`], [`excepthook`], [`ExceptHookArgs`] |
+//! | a thread's return value, its panic | [`Thread::with_result`] → [`JoinHandle`] |
 //! | interpreter exit joining non-daemon threads | [`main`], [`thread::shutdown`] |
 //! | `Lock`, `RLock` | [`Lock`], [`RLock`] |
 //! | `Condition` | [`Condition`] |
@@ -49,6 +66,30 @@
 //! | `faulthandler.dump_traceback` | [`thread::dump`] |
 //! | a timeline of the run (Perfetto, SVG) | [`trace`] (`SYNC_KIT_TRACE`) |
 //! | `RuntimeError`, `ValueError`, `BrokenBarrierError` | [`Error`], [`ErrorKind`] |
+//!
+//! Python's `queue` module (`Queue`, `LifoQueue`, `PriorityQueue`,
+//! `SimpleQueue`) lives in [`queue`], and `concurrent.futures`
+//! (`ThreadPoolExecutor`) in [`futures`]; their main types are also here at
+//! the root.
+//!
+//! Every `with x:` is `x.lock()`, for [`Lock`], [`RLock`], [`Condition`],
+//! [`Semaphore`] and [`BoundedSemaphore`] alike: a guard that releases when
+//! dropped, with `try_lock` and `lock_timeout` beside it. The primitives a
+//! Python module keeps as globals have `const` constructors:
+//!
+//! ```
+//! use sync_kit::{Condition, Event, Lock, RLock, Semaphore};
+//!
+//! static LOCK: Lock = Lock::new();
+//! static RLOCK: RLock = RLock::new();
+//! static COND: Condition = Condition::new();
+//! static EVENT: Event = Event::new();
+//! static POOL: Semaphore = Semaphore::new(2);
+//!
+//! let _held = LOCK.lock();
+//! let _unit = POOL.lock();
+//! EVENT.set();
+//! ```
 //!
 //! There is no lock poisoning anywhere: a panicking thread releases what its
 //! guards hold, and the panic is reported like Python's uncaught exception.
@@ -87,5 +128,9 @@ pub use lock::{Lock, LockGuard};
 pub use queue::{LifoQueue, PriorityQueue, Queue, SimpleQueue};
 pub use rlock::{RLock, RLockGuard, RLockState};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};
-pub use thread::{Thread, current_thread, enumerate, main, main_thread};
+pub use thread::{
+    ExceptHookArgs, JoinHandle, TIMEOUT_MAX, Thread, active_count, current_thread, enumerate,
+    excepthook, get_ident, get_native_id, main, main_thread, set_excepthook, set_stack_size,
+    stack_size,
+};
 pub use timer::Timer;

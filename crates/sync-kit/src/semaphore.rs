@@ -14,7 +14,7 @@
 //! | `s.acquire(timeout=t)` | `acquire_timeout` |
 //! | `s.release()`, `s.release(n)` | `release`, `release_n` |
 //! | `s._value` | `value` |
-//! | `with s:` | `let _guard = s.guard();` ([`SemaphoreGuard`]) |
+//! | `with s:` | `let _guard = s.lock();` ([`SemaphoreGuard`]) |
 //!
 //! # Differences from Python
 //!
@@ -46,8 +46,8 @@
 //! use sync_kit::Semaphore;
 //!
 //! let pool = Semaphore::new(2);
-//! let a = pool.guard();
-//! let b = pool.guard();
+//! let a = pool.lock();
+//! let b = pool.lock();
 //! assert!(!pool.try_acquire());
 //! drop((a, b));
 //! assert_eq!(pool.value(), 2);
@@ -361,7 +361,32 @@ impl Semaphore {
     }
 
     /// Takes one unit (blocking) and returns a guard that gives it back when dropped,
-    /// even during a panic (Python's `with s:`).
+    /// even during a panic (Python's `with s:`). The same name as
+    /// [`Lock::lock`](crate::Lock::lock), [`RLock::lock`](crate::RLock::lock) and
+    /// [`Condition::lock`](crate::Condition::lock): every `with x:` is `x.lock()`.
+    #[inline]
+    #[track_caller]
+    pub fn lock(&self) -> SemaphoreGuard<'_> {
+        self.guard()
+    }
+
+    /// Like [`Semaphore::try_acquire`], returning a guard on success.
+    #[inline]
+    #[track_caller]
+    pub fn try_lock(&self) -> Option<SemaphoreGuard<'_>> {
+        self.try_guard()
+    }
+
+    /// Like [`Semaphore::acquire_timeout`], returning a guard on success.
+    #[track_caller]
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<SemaphoreGuard<'_>> {
+        self.raw.acquire(Some(timeout)).then(|| SemaphoreGuard {
+            raw: &self.raw,
+            bound: None,
+        })
+    }
+
+    /// The older name of [`Semaphore::lock`], kept as an alias.
     #[inline]
     #[track_caller]
     pub fn guard(&self) -> SemaphoreGuard<'_> {
@@ -372,7 +397,7 @@ impl Semaphore {
         }
     }
 
-    /// Like [`Semaphore::try_acquire`], returning a guard on success.
+    /// The older name of [`Semaphore::try_lock`], kept as an alias.
     #[track_caller]
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
         self.raw.try_acquire().then(|| SemaphoreGuard {
@@ -492,7 +517,33 @@ impl BoundedSemaphore {
         self.initial
     }
 
-    /// Takes one unit (blocking) and returns a guard that gives it back when dropped.
+    /// Takes one unit (blocking) and returns a guard that gives it back when dropped,
+    /// even during a panic (Python's `with s:`). The same name as
+    /// [`Lock::lock`](crate::Lock::lock), [`RLock::lock`](crate::RLock::lock) and
+    /// [`Condition::lock`](crate::Condition::lock): every `with x:` is `x.lock()`.
+    #[inline]
+    #[track_caller]
+    pub fn lock(&self) -> SemaphoreGuard<'_> {
+        self.guard()
+    }
+
+    /// Like [`BoundedSemaphore::try_acquire`], returning a guard on success.
+    #[inline]
+    #[track_caller]
+    pub fn try_lock(&self) -> Option<SemaphoreGuard<'_>> {
+        self.try_guard()
+    }
+
+    /// Like [`BoundedSemaphore::acquire_timeout`], returning a guard on success.
+    #[track_caller]
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<SemaphoreGuard<'_>> {
+        self.raw.acquire(Some(timeout)).then(|| SemaphoreGuard {
+            raw: &self.raw,
+            bound: Some(self.initial),
+        })
+    }
+
+    /// The older name of [`BoundedSemaphore::lock`], kept as an alias.
     #[inline]
     #[track_caller]
     pub fn guard(&self) -> SemaphoreGuard<'_> {
@@ -503,7 +554,7 @@ impl BoundedSemaphore {
         }
     }
 
-    /// Like [`BoundedSemaphore::try_acquire`], returning a guard on success.
+    /// The older name of [`BoundedSemaphore::try_lock`], kept as an alias.
     #[track_caller]
     pub fn try_guard(&self) -> Option<SemaphoreGuard<'_>> {
         self.raw.try_acquire().then(|| SemaphoreGuard {

@@ -13,7 +13,14 @@
 //!   runs and the thread ends at once; cancelling before `start` makes the
 //!   started thread end without calling it; cancelling after it fired does
 //!   nothing;
-//! - a zero interval fires at once.
+//! - a zero interval fires at once;
+//! - a failed `start` leaves the timer unstarted, as it leaves any thread.
+//!
+//! Python's `interval` is [`Timer::interval`]. Python's `function` and
+//! `args`/`kwargs` have no counterpart: the function is an `FnOnce` moved into
+//! the timer's thread, which calls it at most once, so there is nothing a
+//! caller could be handed to call or inspect; its arguments are what the
+//! closure captures.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -40,10 +47,26 @@ use crate::event::Event;
 use crate::thread::{Run, Thread};
 
 /// A thread that calls a function after an interval unless cancelled.
+///
+/// ```
+/// use std::sync::mpsc;
+/// use std::time::Duration;
+/// use sync_kit::Timer;
+///
+/// let (tx, rx) = mpsc::channel();
+/// let t = Timer::new(Duration::from_millis(10), move || tx.send("fired").unwrap());
+/// assert_eq!(t.interval(), Duration::from_millis(10));
+/// t.start()?;
+/// t.join()?;
+/// assert_eq!(rx.try_recv(), Ok("fired"));
+/// assert!(t.finished().is_set());
+/// # Ok::<(), sync_kit::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Timer {
     thread: Thread,
     finished: Arc<Event>,
+    interval: Duration,
 }
 
 /// The timer thread's body: wait on `finished` for the interval, then fire.
@@ -80,7 +103,17 @@ impl Timer {
             function: Some(function),
             finished: Arc::clone(&finished),
         });
-        Timer { thread, finished }
+        Timer {
+            thread,
+            finished,
+            interval,
+        }
+    }
+
+    /// Python's `interval`: how long after `start` the function runs, as
+    /// given (before [`crate::time`]'s scaling).
+    pub fn interval(&self) -> Duration {
+        self.interval
     }
 
     /// Stops the timer if it has not fired yet; does nothing afterwards.

@@ -99,7 +99,7 @@ impl TestRLock for Condition {
         Condition::is_owned(self)
     }
     fn release_save(&self) -> Result<()> {
-        TestRLock::release_save(&**self.underlying())
+        TestRLock::release_save(self.underlying())
     }
 }
 
@@ -613,7 +613,7 @@ fn condition_test_unacquired_wait() {
 #[test]
 fn condition_test_unacquired_notify() {
     let cond = Condition::new();
-    let err = cond.notify(1).unwrap_err();
+    let err = cond.notify().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotOwner);
     assert_eq!(err.to_string(), "cannot notify on un-acquired lock");
     assert_eq!(cond.notify_all().unwrap_err().kind(), ErrorKind::NotOwner);
@@ -655,7 +655,7 @@ fn check_condition_notify(cond: &Arc<Condition>) {
     // all record phase 1.
     let count1 = 3;
     cond.acquire();
-    cond.notify(count1).unwrap();
+    cond.notify_n(count1).unwrap();
     wait_threads_blocked(count1);
     phase.store(1, Ordering::SeqCst);
     cond.release().unwrap();
@@ -667,7 +667,7 @@ fn check_condition_notify(cond: &Arc<Condition>) {
     // two still in their first wait (oldest first) and those three.
     wait_until(|| ready.len() >= count1);
     cond.acquire();
-    cond.notify(5).unwrap();
+    cond.notify_n(5).unwrap();
     wait_threads_blocked(N);
     phase.store(2, Ordering::SeqCst);
     cond.release().unwrap();
@@ -736,7 +736,7 @@ fn condition_test_waitfor() {
         std::thread::sleep(Duration::from_millis(10));
         let _guard = cond.lock();
         state.fetch_add(1, Ordering::SeqCst);
-        cond.notify(1).unwrap();
+        cond.notify().unwrap();
     }
     bunch.join();
 }
@@ -766,7 +766,7 @@ fn condition_test_waitfor_timeout() {
         std::thread::sleep(Duration::from_millis(10));
         let _guard = cond.lock();
         state.fetch_add(1, Ordering::SeqCst);
-        cond.notify(1).unwrap();
+        cond.notify().unwrap();
     }
     bunch.join();
     assert!(success.load(Ordering::SeqCst));
@@ -1375,7 +1375,7 @@ fn probe_condition_notify_wakes_oldest_first() {
     for i in 0..5 {
         {
             let _guard = cond.lock();
-            cond.notify(1).unwrap();
+            cond.notify().unwrap();
         }
         wait_until(|| woken.len() == i + 1);
     }

@@ -145,7 +145,7 @@ fn condition_wait_notify_no_lost_wakeup() {
         {
             let _guard = cond.lock();
             ready.store(1, Ordering::Relaxed);
-            cond.notify(1).unwrap();
+            cond.notify().unwrap();
         }
         waiter.join().unwrap();
     });
@@ -193,14 +193,14 @@ fn condition_notify_n_wakes_exactly_n() {
         spin_until(|| cond.waiters() == 2);
         {
             let _guard = cond.lock();
-            cond.notify(1).unwrap();
+            cond.notify().unwrap();
         }
         spin_until(|| woken.load(Ordering::SeqCst) == 1);
-        // notify(1) took exactly one waiter off the queue.
+        // notify() took exactly one waiter off the queue.
         assert_eq!(cond.waiters(), 1);
         {
             let _guard = cond.lock();
-            cond.notify(5).unwrap();
+            cond.notify_n(5).unwrap();
         }
         waiters.into_iter().for_each(|w| w.join().unwrap());
         assert_eq!(woken.load(Ordering::SeqCst), 2);
@@ -216,7 +216,7 @@ fn semaphore_mutual_exclusion() {
             .map(|_| {
                 let (sem, counter) = (Arc::clone(&sem), Arc::clone(&counter));
                 thread::spawn(move || {
-                    let _unit = sem.guard();
+                    let _unit = sem.lock();
                     counter.bump();
                 })
             })

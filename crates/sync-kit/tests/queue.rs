@@ -972,7 +972,7 @@ mod issue_program {
                 Err(e) if e.kind() == ErrorKind::Empty => break,
                 item => item?,
             };
-            let _slot = s.pool.guard();
+            let _slot = s.pool.lock();
             add(s, item);
             s.q.task_done()?;
         }

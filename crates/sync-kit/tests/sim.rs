@@ -55,7 +55,7 @@ fn a_condition_timeout_that_races_a_notify_sees_both_outcomes() {
         let t = spawn(move || {
             sleep(SEC);
             let _g = other.lock();
-            other.notify(1).unwrap();
+            other.notify().unwrap();
         });
         let notified = {
             let _g = cond.lock();
@@ -266,7 +266,7 @@ fn each_primitive_blocks_and_wakes_under_every_schedule() {
         }
         {
             let _g = cond.lock();
-            cond.notify(2).unwrap();
+            cond.notify_n(2).unwrap();
         }
         while woke.load(SeqCst) < 2 {
             sleep(Duration::from_millis(1));
@@ -288,7 +288,7 @@ fn each_primitive_blocks_and_wakes_under_every_schedule() {
             .map(|_| {
                 let (s, i, m) = (Arc::clone(&sem), Arc::clone(&inside), Arc::clone(&most));
                 spawn(move || {
-                    let _g = s.guard();
+                    let _g = s.lock();
                     let now_in = i.fetch_add(1, SeqCst) + 1;
                     m.fetch_max(now_in, SeqCst);
                     sleep(Duration::from_millis(3));

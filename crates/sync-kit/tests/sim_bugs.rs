@@ -125,7 +125,7 @@ fn missed_wakeup() -> bool {
     {
         let _g = cond.lock();
         ready.store(true, SeqCst);
-        cond.notify(1).unwrap();
+        cond.notify().unwrap();
     }
     consumer.join().unwrap();
     true

@@ -76,7 +76,7 @@ fn rlock_counter_is_exact() {
 fn semaphore_one_counter_is_exact() {
     let sem = Semaphore::new(1);
     hammer(|counter| {
-        let _unit = sem.guard();
+        let _unit = sem.lock();
         counter.bump();
     });
     assert_eq!(sem.value(), 1);
@@ -93,7 +93,7 @@ fn semaphore_three_is_never_held_by_more_than_three() {
         for _ in 0..HOLDERS {
             s.spawn(|| {
                 for round in 0..ROUNDS {
-                    let _unit = sem.guard();
+                    let _unit = sem.lock();
                     let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
                     high_water.fetch_max(now, Ordering::SeqCst);
                     if round % 64 == 0 {

@@ -4,9 +4,11 @@
 //! Not applicable to Rust: `test_args_argument` and `test_boolean_target` (a
 //! closure captures its arguments; there is no truthiness), `test_lock_no_args`
 //! (a type without constructor arguments), the fork and interpreter-finalization
-//! cases, `test_old_threading_api` (the README maps the old names), and the
-//! custom-excepthook cases (sync-kit reports panics with one fixed hook).
-//! Process exit is covered by `tests/process.rs`.
+//! cases, `test_old_threading_api` (the README maps the old names). The
+//! excepthook cases and return values are in `tests/results.rs`, the main
+//! thread seen from the real main thread in `tests/main_thread.rs`, failed
+//! starts and the stack-size setting in `tests/start_failure.rs`. Process exit
+//! is covered by `tests/process.rs`.
 
 mod lock_helpers;
 
@@ -452,4 +454,142 @@ fn local_values_are_dropped_before_join_returns() {
         .unwrap();
     assert!(!t.is_alive());
     assert_eq!(drops.load(Ordering::SeqCst), 1);
+}
+
+/// Starts a thread named `name`, and returns what the thread saw as its own
+/// name and as its OS thread's name.
+fn start_named(name: &str) -> (String, Option<String>) {
+    let (tx, rx) = mpsc::channel();
+    let t = Thread::builder().name(name).target(move || {
+        tx.send((
+            current_thread().name(),
+            std::thread::current().name().map(str::to_owned),
+        ))
+        .unwrap();
+    });
+    t.start()
+        .unwrap_or_else(|err| panic!("start {name:?}: {err}"));
+    assert!(
+        t.join_timeout(lock_helpers::real(Duration::from_secs(30)))
+            .is_ok()
+    );
+    assert!(!t.is_alive(), "{name:?} did not finish");
+    assert!(!enumerate().contains(&t));
+    rx.recv().unwrap()
+}
+
+#[test]
+fn any_name_starts_and_is_kept_as_given() {
+    // NUL bytes: std refuses them in an OS name; the thread still starts and
+    // keeps its name, the OS name is cut at the first NUL.
+    let (name, os) = start_named("a\0b");
+    assert_eq!(name, "a\0b");
+    assert_eq!(os.as_deref(), Some("a"));
+    // Nothing before the NUL: no OS name at all.
+    let (name, os) = start_named("\0hidden");
+    assert_eq!(name, "\0hidden");
+    assert_eq!(os, None);
+    let (name, _) = start_named("\0");
+    assert_eq!(name, "\0");
+    // Very long and non-ASCII names: kept whole (the OS truncates its copy).
+    let long = "worker-".repeat(2000);
+    assert_eq!(start_named(&long).0, long);
+    for name in ["ünïcødé", "線程-1", "🧵 thread", "tab\there", "a\u{200b}b"] {
+        let (seen, os) = start_named(name);
+        assert_eq!(seen, name);
+        assert_eq!(os.as_deref(), Some(name));
+    }
+}
+
+#[test]
+fn a_thread_with_a_nul_name_is_listed_until_it_ends_and_joins() {
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let t = Thread::builder().name("nul\0inside").target(move || {
+        let _ = go_rx.recv();
+    });
+    t.start().unwrap();
+    assert!(enumerate().contains(&t));
+    assert!(t.is_alive());
+    assert!(format!("{t:?}").contains("nul\0inside"));
+    drop(go_tx);
+    t.join().unwrap();
+    assert!(!enumerate().contains(&t));
+}
+
+#[test]
+fn a_std_thread_named_main_is_a_dummy_not_the_main_thread() {
+    let seen = std::thread::Builder::new()
+        .name("main".into())
+        .spawn(|| (current_thread(), sync_kit::thread::get_ident()))
+        .unwrap()
+        .join()
+        .unwrap();
+    let (thread, ident) = seen;
+    assert_ne!(thread, main_thread());
+    assert!(thread.name().starts_with("Dummy-"), "{}", thread.name());
+    assert_eq!(thread.ident(), Some(ident));
+    assert_ne!(Some(ident), main_thread().ident());
+}
+
+#[test]
+fn main_thread_asked_from_other_threads_is_the_processs_main_thread() {
+    // Test threads are never the main thread (the harness runs there).
+    let main = main_thread();
+    assert_ne!(current_thread(), main);
+    let ident = main
+        .ident()
+        .expect("the main thread's ident is known at once");
+    assert_ne!(Some(ident), current_thread().ident());
+    assert_ne!(ident, sync_kit::thread::get_ident());
+    if cfg!(target_os = "linux") {
+        // The main thread's TID is the process id, not the asking thread's.
+        assert_eq!(main.native_id(), Some(u64::from(std::process::id())));
+        assert_ne!(main.native_id(), sync_kit::get_native_id());
+    }
+    // Asked again from a thread sync-kit started: the same object.
+    let from_thread = Thread::with_result(sync_kit::main_thread);
+    from_thread.start().unwrap();
+    assert_eq!(from_thread.join().unwrap(), main);
+}
+
+#[test]
+fn get_native_id_is_the_current_threads_native_id() {
+    let t = Thread::with_result(|| (sync_kit::get_native_id(), current_thread().native_id()));
+    t.start().unwrap();
+    let native = t.native_id();
+    let (module_level, own) = t.join().unwrap();
+    assert_eq!(module_level, own);
+    assert_eq!(module_level, native);
+    if cfg!(target_os = "linux") {
+        assert!(module_level.is_some());
+        assert_ne!(module_level, sync_kit::get_native_id());
+    }
+}
+
+#[test]
+fn timeout_max_is_accepted_by_every_timed_wait() {
+    assert_eq!(sync_kit::TIMEOUT_MAX, Duration::MAX);
+    let t = Thread::new(|| {});
+    t.start().unwrap();
+    t.join_timeout(sync_kit::TIMEOUT_MAX).unwrap();
+    assert!(!t.is_alive());
+    let event = sync_kit::Event::new();
+    event.set();
+    assert!(event.wait_timeout(sync_kit::TIMEOUT_MAX));
+    let lock = sync_kit::Lock::new();
+    assert!(lock.acquire_timeout(sync_kit::TIMEOUT_MAX));
+}
+
+#[test]
+fn active_count_at_the_crate_root_counts_what_enumerate_lists() {
+    let (tx, rx) = mpsc::channel::<()>();
+    let t = Thread::new(move || {
+        let _ = rx.recv();
+    });
+    t.start().unwrap();
+    // Other tests start threads concurrently: compare within one bound.
+    assert!(sync_kit::active_count() >= 2);
+    assert!(sync_kit::enumerate().contains(&t));
+    drop(tx);
+    t.join().unwrap();
 }

@@ -111,7 +111,7 @@ fn condition_max_timeout_is_woken_by_notify() {
     wait_until(|| cond.waiters() == 1);
     {
         let _guard = cond.lock();
-        cond.notify(1).unwrap();
+        cond.notify().unwrap();
     }
     assert!(waiter.join().unwrap());
 }

@@ -124,3 +124,15 @@ fn function_runs_on_the_timer_thread() {
     t.join().unwrap();
     assert_eq!(rx.recv().unwrap(), "t1");
 }
+
+#[test]
+fn interval_is_the_one_given() {
+    for interval in [Duration::ZERO, Duration::from_millis(1500), Duration::MAX] {
+        let t = Timer::new(interval, || {});
+        assert_eq!(t.interval(), interval, "unscaled, as given");
+        t.cancel();
+        t.start().unwrap();
+        t.join().unwrap();
+        assert_eq!(t.interval(), interval, "kept after the timer ended");
+    }
+}

@@ -48,7 +48,7 @@ fn repr_list(names: &[String]) -> String {
 
 fn worker(s: &Semaphore, pool: &ActivePool) {
     debug!("Waiting to join the pool");
-    let _guard = s.guard(); // Python's `with s:`; at most two threads past here
+    let _guard = s.lock(); // Python's `with s:`; at most two threads past here
     let name = current_thread().name();
     pool.make_active(&name);
     sleep(Duration::from_millis(100));

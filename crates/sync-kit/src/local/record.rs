@@ -108,7 +108,7 @@ pub(super) fn current_record() -> Option<Arc<Record>> {
         // (Threads sync-kit starts get theirs before their body runs; other
         // threads are left alone, as creating their `Dummy-N` object would
         // change `enumerate()` and the `Thread-N` numbering.)
-        if std::thread::current().name() == Some("main") {
+        if crate::thread::is_process_main() {
             let _ = crate::thread::current_thread();
         }
     }

@@ -394,7 +394,7 @@ impl<T, S: Store<T>> fmt::Debug for Queue<T, S> {
 
 // Cannot fail: every caller holds the condition's lock (through a guard).
 fn notify_one(cond: &Condition<Lock>) {
-    let _ = cond.notify(1);
+    let _ = cond.notify();
 }
 
 fn notify_all(cond: &Condition<Lock>) {

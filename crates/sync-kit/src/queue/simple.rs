@@ -58,7 +58,7 @@ impl<T> SimpleQueue<T> {
         let held = self.not_empty.lock();
         self.items(&held).push_back(item);
         // Cannot fail: the lock is held.
-        let _ = self.not_empty.notify(1);
+        let _ = self.not_empty.notify();
     }
 
     fn get_with(&self, timeout: Option<Option<Duration>>) -> Option<T> {

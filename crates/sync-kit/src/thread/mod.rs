@@ -10,31 +10,49 @@
 //! | `t.start()`, `t.join()`, `t.join(1.5)` | [`start`](Thread::start), [`join`](Thread::join), [`join_timeout`](Thread::join_timeout) |
 //! | `t.is_alive()`, `t.name`, `t.daemon`, `t.ident`, `t.native_id` | same names, as methods |
 //! | `current_thread()`, `main_thread()`, `enumerate()`, `active_count()` | same names |
+//! | `get_ident()`, `get_native_id()` | [`get_ident`], [`get_native_id`] |
+//! | `threading.excepthook`, `ExceptHookArgs`, `__excepthook__` | [`set_excepthook`], [`excepthook`], [`ExceptHookArgs`], [`default_excepthook`], [`reset_excepthook`] |
+//! | `threading.stack_size()`, `stack_size(n)` | [`stack_size`], [`set_stack_size`] |
+//! | `threading.TIMEOUT_MAX` | [`TIMEOUT_MAX`] |
+//! | a target's return value (`concurrent.futures`' `result()`) | [`Thread::with_result`] → [`JoinHandle`] |
 //! | interpreter exit joins non-daemon threads | [`crate::main`] / [`shutdown`] |
 //!
 //! Guarantees, as in CPython:
 //! - an unnamed thread is `Thread-N`, N from one process-wide counter bumped when
 //!   the thread *object* is created (Python 3.9's naming: no `(target)` suffix);
-//!   the main thread is `MainThread`; threads sync-kit did not start are `Dummy-N`;
-//!   the operating-system thread gets the name too, so panics and debuggers show it;
+//!   the main thread is `MainThread` (the process's main thread, told apart by
+//!   its OS id, not by its name; see [`get_native_id`]); threads sync-kit did not
+//!   start are `Dummy-N`;
+//! - any name is accepted (NUL bytes, non-ASCII, any length) and kept as given;
+//!   the operating-system thread gets it too, so panics and debuggers show it,
+//!   cut at its first NUL byte (and by the OS to its own limit, 15 bytes on
+//!   Linux), or no OS name at all if nothing is left;
 //! - the daemon flag is copied from the creating thread and can only change
 //!   before `start`;
 //! - `start` twice, `join` before `start`, and a thread joining itself are
 //!   errors ([`crate::ErrorKind`]), not panics;
 //! - `join_timeout` returns when the time is up even if the thread still runs;
 //!   [`is_alive`](Thread::is_alive) tells which;
-//! - a panic in a thread is reported on stderr as `Exception in thread NAME:` with
-//!   the message, and the thread counts as finished: `join` returns and shutdown
-//!   does not hang. What the thread's closure owned is dropped when it finishes.
+//! - a panic in a thread goes to the [`excepthook`] (by default reported on
+//!   stderr as `Exception in thread NAME:` with the message), and the thread
+//!   counts as finished: `join` returns and shutdown does not hang. What the
+//!   thread's closure owned is dropped when it finishes;
+//! - `start` never panics: if the OS refuses the thread, or std's spawn fails
+//!   in any way, the thread is back to "initial", unlisted, and every thread
+//!   waiting on its status (a concurrent `native_id`) is woken.
 //!
 //! Deliberate differences: `join` returns `Result<()>` instead of raising; a
 //! name set after `start` is not pushed to the operating system (Rust has no
 //! portable safe call for that).
 
+mod builder;
 mod excepthook;
+mod handle;
 mod native_id;
 mod registry;
 mod shutdown;
+mod stack_size;
+mod start;
 
 use std::fmt;
 use std::panic::Location;
@@ -42,14 +60,28 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::park::{self, WaitOn};
 use crate::sync::lock_std as lock;
 use crate::time::Deadline;
 
 pub use crate::observe::deadlock::DEADLOCK_VAR;
+pub use builder::Builder;
+pub use excepthook::{
+    ExceptHook, ExceptHookArgs, default_excepthook, excepthook, reset_excepthook, set_excepthook,
+};
+pub use handle::JoinHandle;
+pub use native_id::get_native_id;
+pub(crate) use native_id::is_process_main;
 pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};
 pub use shutdown::{main, shutdown};
+pub use stack_size::{MIN_STACK_SIZE, set_stack_size, stack_size};
+
+/// Python's `threading.TIMEOUT_MAX`: the largest timeout a sync-kit wait
+/// accepts. Every [`Duration`] is accepted, so this is [`Duration::MAX`]; a
+/// timeout too large for the clock (after scaling) waits forever, where
+/// CPython raises `OverflowError` above its `TIMEOUT_MAX`.
+pub const TIMEOUT_MAX: Duration = Duration::MAX;
 
 /// What every live thread is doing, one line each (Python's
 /// `faulthandler.dump_traceback`, Java's `jstack`): name, daemon flag, what
@@ -95,17 +127,6 @@ pub fn dump() -> String {
 pub trait Run: Send + 'static {
     /// The thread's work; runs once, on the new thread.
     fn run(&mut self);
-}
-
-/// A closure as a thread body.
-struct Target<F>(Option<F>);
-
-impl<F: FnOnce() + Send + 'static> Run for Target<F> {
-    fn run(&mut self) {
-        if let Some(f) = self.0.take() {
-            f();
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,73 +199,6 @@ pub struct Thread {
     inner: Arc<Inner>,
 }
 
-/// Configures a thread before it is created: name, daemon flag, stack size.
-///
-/// ```
-/// use sync_kit::thread::Thread;
-/// let t = Thread::builder()
-///     .name("my_service")
-///     .daemon(true)
-///     .stack_size(256 * 1024)
-///     .target(|| {});
-/// assert_eq!(t.name(), "my_service");
-/// assert!(t.daemon());
-/// ```
-#[derive(Debug, Default)]
-#[must_use = "a builder does nothing until `target` or `runner` creates the thread"]
-pub struct Builder {
-    name: Option<String>,
-    daemon: Option<bool>,
-    stack_size: Option<usize>,
-}
-
-impl Builder {
-    /// A builder with Python's defaults: automatic name, inherited daemon flag.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The thread's name. An empty name means "pick `Thread-N`", as in Python.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// The daemon flag; without this call it is copied from the current thread.
-    pub fn daemon(mut self, daemon: bool) -> Self {
-        self.daemon = Some(daemon);
-        self
-    }
-
-    /// The stack size of the new thread in bytes.
-    pub fn stack_size(mut self, bytes: usize) -> Self {
-        self.stack_size = Some(bytes);
-        self
-    }
-
-    /// Creates the thread (not started) that will call `f`.
-    pub fn target<F>(self, f: F) -> Thread
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        self.runner(Target(Some(f)))
-    }
-
-    /// Creates the thread (not started) that will call `body.run()`.
-    pub fn runner(self, body: impl Run) -> Thread {
-        let name = match self.name {
-            Some(name) if !name.is_empty() => name,
-            _ => format!("Thread-{}", registry::next_name_number()),
-        };
-        let daemon = self.daemon.unwrap_or_else(|| {
-            crate::sim::root_daemon_flag().unwrap_or_else(|| registry::current_thread().daemon())
-        });
-        let thread = Thread::with_parts(Kind::Spawned, name.into(), daemon, self.stack_size);
-        *lock(&thread.inner.body) = Some(Box::new(body));
-        thread
-    }
-}
-
 impl Thread {
     /// A thread (not started) that will call `f`, named `Thread-N`.
     ///
@@ -300,10 +254,19 @@ impl Thread {
     }
 
     /// The main or a dummy thread: already running, nothing to start.
+    /// The main thread's object may be made on another thread (the first to
+    /// call [`main_thread`]): then its OS id is the main thread's, and its
+    /// parker is adopted when the main thread itself first uses sync-kit.
     fn special(kind: Kind, name: String, daemon: bool) -> Thread {
         let thread = Thread::with_parts(kind, name.into(), daemon, None);
-        lock(&thread.inner.status).native_id = Some(native_id::current());
-        thread.adopt_parker();
+        let native = match kind {
+            Kind::Main => native_id::main_native_id(),
+            Kind::Spawned | Kind::Dummy => native_id::current(),
+        };
+        lock(&thread.inner.status).native_id = Some(native);
+        if kind != Kind::Main || native_id::is_process_main() {
+            thread.adopt_parker();
+        }
         thread
     }
 
@@ -331,7 +294,7 @@ impl Thread {
     /// Sets the daemon flag.
     ///
     /// # Errors
-    /// [`ErrorKind::DaemonAfterStart`] once the thread has been started, even if it
+    /// [`ErrorKind::DaemonAfterStart`](crate::ErrorKind::DaemonAfterStart) once the thread has been started, even if it
     /// has finished since.
     pub fn set_daemon(&self, daemon: bool) -> Result<()> {
         let status = lock(&self.inner.status);
@@ -365,73 +328,6 @@ impl Thread {
     /// True from `start` until the thread's body has returned (or panicked).
     pub fn is_alive(&self) -> bool {
         lock(&self.inner.status).state == State::Started
-    }
-
-    /// Starts the thread. When this returns the new thread has begun running (as
-    /// in CPython), is alive (unless it has already finished), is listed by
-    /// [`enumerate`], and has its [`ident`](Self::ident).
-    ///
-    /// # Errors
-    /// [`ErrorKind::AlreadyStarted`] on a second call (or on the main and dummy
-    /// threads, which are running already); [`ErrorKind::Spawn`] if the operating
-    /// system refuses a new thread, in which case the thread is left unstarted
-    /// and unlisted.
-    #[track_caller]
-    pub fn start(&self) -> Result<()> {
-        crate::sim::point();
-        {
-            let mut status = lock(&self.inner.status);
-            if status.state != State::Initial {
-                return Err(Error::already_started());
-            }
-            status.state = State::Started;
-        }
-        let ident = registry::next_ident();
-        self.inner.ident.store(ident, Ordering::Relaxed);
-        let seq = registry::register(self);
-        self.inner.seq.store(seq, Ordering::Relaxed);
-        excepthook::install();
-
-        let mut builder = std::thread::Builder::new().name(self.name());
-        if let Some(bytes) = self.inner.stack_size {
-            builder = builder.stack_size(bytes);
-        }
-        let this = self.clone();
-        let seat = crate::sim::seat_for_child(self);
-        match builder.spawn(move || this.bootstrap(ident, seat)) {
-            Ok(handle) => {
-                *lock(&self.inner.os_handle) = Some(handle);
-                self.wait_running(Location::caller());
-                Ok(())
-            }
-            Err(err) => {
-                registry::deregister(self);
-                self.inner.ident.store(0, Ordering::Relaxed);
-                lock(&self.inner.status).state = State::Initial;
-                Err(Error::new(
-                    ErrorKind::Spawn,
-                    format!("can't start new thread: {err}"),
-                ))
-            }
-        }
-    }
-
-    /// Like CPython's `start`, returns only once the new thread runs: threads
-    /// started one after another begin in that order, and a daemon thread is
-    /// really running before the program moves on.
-    fn wait_running(&self, site: &'static Location<'static>) {
-        // The new thread usually starts on the other core within microseconds:
-        // a short spin saves the park and wake-up (never under the simulator,
-        // where the new thread cannot run while we spin).
-        let mut spin = crate::spin::SpinWait::new();
-        while !self.inner.running.load(Ordering::Acquire) {
-            if !spin.spin() {
-                break;
-            }
-        }
-        drop(self.wait_for_status(Deadline::NEVER, "start", site, |_| {
-            self.inner.running.load(Ordering::Acquire)
-        }));
     }
 
     /// Waits, parked in the blocking layer, until `done` holds or the deadline
@@ -468,6 +364,7 @@ impl Thread {
 
     /// Unparks the threads in [`wait_for_status`](Self::wait_for_status), if
     /// any, after releasing the lock so they do not wake into a held mutex.
+    /// Every change of the status ends here, so no waiter can miss one.
     fn notify_status(&self, status: MutexGuard<'_, Status>) {
         self.inner.version.fetch_add(1, Ordering::Relaxed);
         let anyone = status.waiters > 0;
@@ -475,43 +372,6 @@ impl Thread {
         if anyone {
             park::unpark_all(park::key_of(&self.inner.status));
         }
-    }
-
-    /// Runs on the new OS thread: the body, then the bookkeeping of its end.
-    fn bootstrap(self, ident: u64, seat: Option<crate::sim::Seat>) {
-        if let Some(seat) = seat {
-            seat.enter();
-        }
-        registry::install_current(self.clone(), ident);
-        self.adopt_parker();
-        let native = native_id::current();
-        {
-            let mut status = lock(&self.inner.status);
-            self.inner.running.store(true, Ordering::Release);
-            status.native_id = Some(native);
-            self.notify_status(status);
-        }
-        crate::observe::thread_begin();
-        // The starter may go on now, or the new thread first: a choice.
-        crate::sim::point();
-        let body = lock(&self.inner.body).take();
-        if let Some(mut body) = body {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body.run()));
-            // Drop what the body owns before the thread counts as finished,
-            // even if dropping it panics too.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(body)));
-            // A panic was already reported by the hook; the thread just ends.
-            crate::observe::thread_end(outcome.is_err());
-            drop(outcome);
-        }
-        // The exit's scheduling point comes before the thread counts as
-        // finished, so that under the simulator a joiner, once woken, finds
-        // this thread already out of the run.
-        crate::sim::point();
-        crate::local::clear_current_thread();
-        registry::deregister(&self);
-        self.mark_stopped();
-        crate::sim::leave_run();
     }
 
     fn mark_stopped(&self) {
@@ -538,8 +398,8 @@ impl Thread {
     /// same thread, at the same time or one after another.
     ///
     /// # Errors
-    /// [`ErrorKind::NotStarted`], [`ErrorKind::JoinCurrentThread`],
-    /// [`ErrorKind::JoinDummyThread`].
+    /// [`ErrorKind::NotStarted`](crate::ErrorKind::NotStarted), [`ErrorKind::JoinCurrentThread`](crate::ErrorKind::JoinCurrentThread),
+    /// [`ErrorKind::JoinDummyThread`](crate::ErrorKind::JoinDummyThread).
     #[track_caller]
     pub fn join(&self) -> Result<()> {
         self.wait_stopped(Deadline::NEVER, Location::caller())?;
@@ -573,7 +433,7 @@ impl Thread {
         Ok(())
     }
 
-    /// Records the calling OS thread's parker as this thread's.
+    /// Records the calling OS thread's parker as this thread's (once).
     fn adopt_parker(&self) {
         let _ = self.inner.parker.set(crate::park::Parker::current());
     }

@@ -20,8 +20,10 @@ static START_SEQ: AtomicU64 = AtomicU64::new(1);
 /// Python's `_counter`: one number for `Thread-N` and `Dummy-N`, bumped when an
 /// unnamed thread object is created.
 static NAME_COUNTER: AtomicU64 = AtomicU64::new(1);
-/// Source of thread idents: nonzero, never reused within a process.
-static IDENT_COUNTER: AtomicU64 = AtomicU64::new(1);
+/// Source of thread idents: nonzero, never reused within a process; 1 is the
+/// main thread's, so it is known before the main thread asks.
+static IDENT_COUNTER: AtomicU64 = AtomicU64::new(2);
+const MAIN_IDENT: u64 = 1;
 static MAIN: OnceLock<Thread> = OnceLock::new();
 
 thread_local! {
@@ -105,18 +107,20 @@ pub fn get_ident() -> u64 {
         if ident != 0 {
             return ident;
         }
-        let ident = next_ident();
+        let ident = if super::native_id::is_process_main() {
+            MAIN_IDENT
+        } else {
+            next_ident()
+        };
         slot.set(ident);
         ident
     })
 }
 
-fn is_std_main_thread() -> bool {
-    // The Rust runtime names the thread that runs `main` "main".
-    std::thread::current().name() == Some("main")
-}
-
 /// The thread object of the main thread, named `MainThread`, never a daemon.
+/// Whichever thread asks first, it stands for the process's main thread: its
+/// [`ident`](Thread::ident) is what [`get_ident`] returns there and its
+/// [`native_id`](Thread::native_id) is that thread's (on Linux, the process id).
 ///
 /// ```
 /// let main = sync_kit::thread::main_thread();
@@ -127,6 +131,7 @@ pub fn main_thread() -> Thread {
     MAIN.get_or_init(|| {
         let main = Thread::special(Kind::Main, "MainThread".into(), false);
         main.inner.seq.store(0, Ordering::Relaxed);
+        main.inner.ident.store(MAIN_IDENT, Ordering::Relaxed);
         live().insert(0, main.clone());
         main
     })
@@ -136,8 +141,9 @@ pub fn main_thread() -> Thread {
 /// The thread object of the calling thread, like Python's
 /// `threading.current_thread()`.
 ///
-/// A thread started through sync-kit gets its own object; the thread Rust runs
-/// `main` on gets [`main_thread`]; any other thread gets a `Dummy-N` object, a
+/// A thread started through sync-kit gets its own object; the process's main
+/// thread gets [`main_thread`] (known by its OS id, not its name); any other
+/// thread gets a `Dummy-N` object, a
 /// daemon that is alive until the thread exits and cannot be joined.
 ///
 /// ```
@@ -153,8 +159,10 @@ pub fn current_thread() -> Thread {
     if let Some(thread) = CURRENT.with(|slot| slot.get().map(|s| s.thread.clone())) {
         return thread;
     }
-    let thread = if is_std_main_thread() {
-        main_thread()
+    let thread = if super::native_id::is_process_main() {
+        let main = main_thread();
+        main.adopt_parker();
+        main
     } else {
         let dummy = Thread::special(Kind::Dummy, format!("Dummy-{}", next_name_number()), true);
         dummy.inner.seq.store(register(&dummy), Ordering::Relaxed);

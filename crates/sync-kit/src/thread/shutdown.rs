@@ -55,6 +55,17 @@ where
 /// marks the main thread finished first, so threads joining it wake up.
 ///
 /// Call it at the very end of `main` (or use [`main`], which does).
+///
+/// ```
+/// use sync_kit::thread::{Thread, shutdown};
+///
+/// fn main() {
+///     let worker = Thread::new(|| sync_kit::time::sleep(std::time::Duration::from_millis(20)));
+///     worker.start().expect("a thread to start");
+///     shutdown(); // waits for `worker`, as Python's exit would
+///     assert!(!worker.is_alive());
+/// }
+/// ```
 pub fn shutdown() {
     let me = current_thread();
     if me.is_main() {
