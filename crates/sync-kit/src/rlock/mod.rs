@@ -46,7 +46,6 @@
 //! ```
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -57,34 +56,13 @@ use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::time::Deadline;
 use std::panic::Location;
 
-/// A token for the calling thread: nonzero, and never reused within the process.
-///
-/// A thread-local read after the first call; it does not touch
-/// [`std::thread::current`].
-#[inline]
-pub(crate) fn current_thread_token() -> usize {
-    #[cfg(not(loom))]
-    std::thread_local!(static TOKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-    #[cfg(loom)]
-    loom::thread_local!(static TOKEN: std::cell::Cell<usize> = std::cell::Cell::new(0));
+mod guard;
+mod save;
+mod token;
 
-    TOKEN.with(|token| match token.get() {
-        0 => {
-            let fresh = next_token();
-            token.set(fresh);
-            fresh
-        }
-        known => known,
-    })
-}
-
-#[cold]
-fn next_token() -> usize {
-    // A plain counter, deliberately outside loom's model: it only hands out
-    // distinct numbers.
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
+pub use guard::RLockGuard;
+pub use save::RLockState;
+pub(crate) use token::current_thread_token;
 
 const NO_OWNER: usize = 0;
 
@@ -122,25 +100,6 @@ pub struct RLock {
     owner: AtomicUsize,
     /// The owner's recursion depth; 0 when free.
     count: AtomicUsize,
-}
-
-/// What [`RLock::release_save`] took away: the recursion depth to restore.
-///
-/// Python's `_release_save()` state. Give it back to [`RLock::acquire_restore`].
-///
-/// ```
-/// let rlock = sync_kit::RLock::new();
-/// let _outer = rlock.lock();
-/// let _inner = rlock.lock();
-/// let state: sync_kit::RLockState = rlock.release_save().unwrap();
-/// assert_eq!(rlock.recursion_count(), 0);
-/// rlock.acquire_restore(state);
-/// assert_eq!(rlock.recursion_count(), 2);
-/// ```
-#[derive(Debug)]
-#[must_use = "the lock was released; acquire_restore gives the depth back"]
-pub struct RLockState {
-    count: usize,
 }
 
 impl RLock {
@@ -345,53 +304,6 @@ impl RLock {
         self.lock.locked()
     }
 
-    /// Releases every level the caller holds at once and returns the depth, so that
-    /// [`RLock::acquire_restore`] can restore it (Python's `_release_save()`, the
-    /// step [`Condition::wait`](crate::Condition::wait) uses).
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::NotOwner`](crate::ErrorKind::NotOwner) if the caller does not
-    /// own the lock.
-    ///
-    /// ```
-    /// let rlock = sync_kit::RLock::new();
-    /// rlock.acquire();
-    /// rlock.acquire();
-    /// let state = rlock.release_save().unwrap();
-    /// assert!(!rlock.locked());
-    /// rlock.acquire_restore(state);
-    /// assert_eq!(rlock.recursion_count(), 2);
-    /// # rlock.release().unwrap();
-    /// # rlock.release().unwrap();
-    /// ```
-    pub fn release_save(&self) -> Result<RLockState> {
-        let hooked = !observe::quiet();
-        if hooked {
-            crate::sim::point();
-        }
-        if !self.is_owned() {
-            return Err(unacquired());
-        }
-        let count = self.count.load(Ordering::Relaxed);
-        self.count.store(0, Ordering::Relaxed);
-        self.give_up(hooked)?;
-        Ok(RLockState { count })
-    }
-
-    /// Blocks until the caller owns the lock again with the depth saved by
-    /// [`RLock::release_save`] (Python's `_acquire_restore()`).
-    #[track_caller]
-    pub fn acquire_restore(&self, state: RLockState) {
-        let hooked = !observe::quiet();
-        if hooked {
-            crate::sim::point();
-        }
-        let me = current_thread_token();
-        self.take_lock(Deadline::NEVER, Location::caller(), hooked);
-        self.take(me, state.count, hooked);
-    }
-
     /// Blocks until the caller owns the lock and returns a guard that releases one
     /// level when dropped, even during a panic (Python's `with rlock:`).
     #[inline]
@@ -441,60 +353,9 @@ impl fmt::Debug for RLock {
     }
 }
 
-/// Holds one level of an [`RLock`] and releases it when dropped.
-///
-/// Not [`Send`]: only the owning thread may release the level it holds.
-///
-/// ```
-/// let rlock = sync_kit::RLock::new();
-/// let guard = rlock.lock();
-/// assert!(rlock.is_owned());
-/// drop(guard);
-/// assert!(!rlock.is_owned());
-/// ```
-#[must_use = "the level is released as soon as the guard is dropped"]
-pub struct RLockGuard<'a> {
-    rlock: &'a RLock,
-    _not_send: PhantomData<*const ()>,
-}
-
-impl<'a> RLockGuard<'a> {
-    fn new(rlock: &'a RLock) -> Self {
-        RLockGuard {
-            rlock,
-            _not_send: PhantomData,
-        }
-    }
-}
-
-impl Drop for RLockGuard<'_> {
-    fn drop(&mut self) {
-        // The guard's thread owns the level it took, and releases that level only
-        // here, so this cannot fail unless `release` was also called by hand.
-        let _ = self.rlock.release();
-    }
-}
-
-impl fmt::Debug for RLockGuard<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RLockGuard")
-            .field("rlock", self.rlock)
-            .finish()
-    }
-}
-
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_differ_between_threads_and_stay_fixed() {
-        let mine = current_thread_token();
-        assert_eq!(mine, current_thread_token());
-        let theirs = std::thread::spawn(current_thread_token).join().unwrap();
-        assert_ne!(mine, theirs);
-        assert_ne!(theirs, NO_OWNER);
-    }
 
     #[test]
     fn lock_held_by_an_exited_thread_stays_held() {
