@@ -16,6 +16,41 @@
 //! | `rlock._release_save()`, `rlock._acquire_restore(s)` | [`RLock::release_save`], [`RLock::acquire_restore`] |
 //! | `rlock.locked()` (3.14) | [`RLock::locked`] |
 //! | `with rlock:` | `let _guard = rlock.lock();` ([`RLockGuard`]) |
+//! | an RLock and the data it protects | [`RLock::with_value`]: `rlock.lock().set(1)` on an `RLock<Cell<_>>` |
+//!
+//! # An `RLock` that owns its data
+//!
+//! `RLock::with_value(data)` owns what it protects; the data is reached only
+//! through a guard. Because the owner may hold several guards at once (that is
+//! what re-entrancy means), a guard derefs to `&T` only, never `&mut T`: mutate
+//! through a [`Cell`](std::cell::Cell) or [`RefCell`](std::cell::RefCell), as
+//! with `parking_lot::ReentrantMutex`. `RLock<T>` is `Sync` when `T: Send`, so
+//! `RLock<Cell<u64>>` can be shared between threads: only the owner ever sees
+//! the cell. Such a lock has no `acquire`/`release`/`release_save` (a release
+//! out of step with the guards would leave a guard's borrow dangling); the
+//! plain `RLock` keeps Python's full interface.
+//!
+//! ```
+//! use std::cell::Cell;
+//! use std::sync::Arc;
+//!
+//! let total = Arc::new(sync_kit::RLock::with_value(Cell::new(0_u64)));
+//! let workers: Vec<_> = (1..=4)
+//!     .map(|item| {
+//!         let total = Arc::clone(&total);
+//!         std::thread::spawn(move || {
+//!             let outer = total.lock();
+//!             let inner = total.lock(); // re-entrant: both guards live
+//!             inner.set(inner.get() + item);
+//!             drop((inner, outer));
+//!         })
+//!     })
+//!     .collect();
+//! for worker in workers {
+//!     worker.join().unwrap();
+//! }
+//! assert_eq!(total.lock().get(), 10);
+//! ```
 //!
 //! Deliberate differences from Python: timeouts are [`Duration`]s (see
 //! [`crate::lock`]); a thread is identified by a cheap per-thread token rather than
@@ -27,7 +62,8 @@
 //!   call to [`std::thread::current`]; a first acquire adds one compare-and-swap.
 //!   Tokens are never reused, so a lock still held by a thread that has exited
 //!   stays held (as in CPython), and no later thread can mistake itself for its
-//!   owner.
+//!   owner. A guard of a data-owning lock adds one uncontended
+//!   `parking_lot::ReentrantMutex` lock (see [`RLock::with_value`]).
 //! - **Waiters** spin briefly, then park in the blocking layer (the lock
 //!   underneath is the same state machine as [`crate::Lock`]'s); no fairness is
 //!   promised.
@@ -50,13 +86,11 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::lock::RawLock;
-use crate::observe;
-use crate::park::{self, WaitOn};
 use crate::sync::atomic::{AtomicUsize, Ordering};
-use crate::time::Deadline;
 use std::panic::Location;
 
 mod guard;
+mod levels;
 mod save;
 mod token;
 
@@ -67,7 +101,7 @@ pub(crate) use token::current_thread_token;
 const NO_OWNER: usize = 0;
 
 /// A reentrant lock owned by the thread that acquired it: Python's
-/// `threading.RLock`.
+/// `threading.RLock`; [`RLock::with_value`] makes one that owns its data.
 ///
 /// See the [module documentation](crate::rlock) for the guarantees.
 ///
@@ -89,7 +123,16 @@ const NO_OWNER: usize = 0;
 /// assert_eq!(err.to_string(), "cannot release un-acquired lock");
 /// rlock.release().unwrap();
 /// ```
-pub struct RLock {
+///
+/// A `static` one, as a Python module-level global:
+///
+/// ```
+/// static LOG_LOCK: sync_kit::RLock = sync_kit::RLock::new();
+/// let _outer = LOG_LOCK.lock();
+/// let _inner = LOG_LOCK.lock();
+/// assert_eq!(LOG_LOCK.recursion_count(), 2);
+/// ```
+pub struct RLock<T = ()> {
     lock: RawLock,
     created: &'static Location<'static>,
     // Implementation note: `owner` and `count` are only written by the owning
@@ -100,6 +143,12 @@ pub struct RLock {
     owner: AtomicUsize,
     /// The owner's recursion depth; 0 when free.
     count: AtomicUsize,
+    /// The owned data (`()` for a plain RLock, whose guards never touch it).
+    /// Locked only by guards of the owner of `lock`, so never contended and
+    /// never blocking; it is here for the `Sync`-when-`T: Send` that its
+    /// audited unsafe code provides and `forbid(unsafe_code)` does not let
+    /// sync-kit write.
+    data: parking_lot::ReentrantMutex<T>,
 }
 
 impl RLock {
@@ -107,67 +156,8 @@ impl RLock {
         /// A new, unowned lock.
         #[track_caller]
         pub fn new() -> Self {
-            RLock {
-                lock: RawLock::new(),
-                created: Location::caller(),
-                owner: AtomicUsize::new(NO_OWNER),
-                count: AtomicUsize::new(0),
-            }
+            RLock::with_value(())
         }
-    }
-
-    fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
-        WaitOn::new("RLock", park::key_of(&self.lock), Some(self.created), site)
-    }
-
-    /// Takes the underlying lock, waiting until `deadline`.
-    #[inline]
-    fn take_lock(
-        &self,
-        deadline: Deadline,
-        site: &'static Location<'static>,
-        hooked: bool,
-    ) -> bool {
-        if hooked {
-            observe::acquiring(|| self.object(), site);
-        }
-        self.lock.try_acquire()
-            || (!deadline.expired() && self.lock.acquire_slow(deadline, self.wait_on(site)))
-    }
-
-    #[inline]
-    fn reenter(&self, me: usize) -> bool {
-        if self.owner.load(Ordering::Relaxed) == me {
-            let depth = self.count.load(Ordering::Relaxed);
-            self.count.store(depth + 1, Ordering::Relaxed);
-            true
-        } else {
-            false
-        }
-    }
-
-    #[inline]
-    #[track_caller]
-    fn take(&self, me: usize, depth: usize, hooked: bool) {
-        self.owner.store(me, Ordering::Relaxed);
-        self.count.store(depth, Ordering::Relaxed);
-        if hooked {
-            observe::acquired(|| self.object(), Location::caller());
-        }
-    }
-
-    fn object(&self) -> observe::Object {
-        observe::Object::new("RLock", park::key_of(&self.lock), self.created)
-    }
-
-    /// Gives up the underlying lock (the owner's last level).
-    #[inline]
-    fn give_up(&self, hooked: bool) -> Result<()> {
-        self.owner.store(NO_OWNER, Ordering::Relaxed);
-        if hooked {
-            observe::released(|| self.object());
-        }
-        self.lock.release()
     }
 
     /// Blocks until the calling thread owns the lock; always returns `true`.
@@ -175,30 +165,7 @@ impl RLock {
     #[inline]
     #[track_caller]
     pub fn acquire(&self) -> bool {
-        if observe::quiet() {
-            self.acquire_as(false, Location::caller())
-        } else {
-            self.acquire_hooked(Location::caller())
-        }
-    }
-
-    #[cold]
-    fn acquire_hooked(&self, site: &'static Location<'static>) -> bool {
-        crate::sim::point();
-        self.acquire_as(true, site)
-    }
-
-    /// `acquire`, with the observers' hooks when `hooked` (a constant at each
-    /// call, so the quiet path carries none of them).
-    #[inline(always)]
-    #[track_caller]
-    fn acquire_as(&self, hooked: bool, site: &'static Location<'static>) -> bool {
-        let me = current_thread_token();
-        if !self.reenter(me) {
-            self.take_lock(Deadline::NEVER, site, hooked);
-            self.take(me, 1, hooked);
-        }
-        true
+        self.acquire_level()
     }
 
     /// Acquires without blocking: `true` if the caller already owned the lock (one
@@ -206,19 +173,7 @@ impl RLock {
     #[inline]
     #[track_caller]
     pub fn try_acquire(&self) -> bool {
-        let hooked = !observe::quiet();
-        if hooked {
-            crate::sim::point();
-        }
-        let me = current_thread_token();
-        if self.reenter(me) {
-            return true;
-        }
-        let acquired = self.lock.try_acquire();
-        if acquired {
-            self.take(me, 1, hooked);
-        }
-        acquired
+        self.try_acquire_level()
     }
 
     /// Waits up to `timeout` (scaled) to own the lock; the owner succeeds at once.
@@ -230,21 +185,10 @@ impl RLock {
     /// assert!(rlock.acquire_timeout(Duration::ZERO));
     /// assert!(rlock.acquire_timeout(Duration::ZERO)); // the owner re-enters
     /// ```
+    #[inline]
     #[track_caller]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        let hooked = !observe::quiet();
-        if hooked {
-            crate::sim::point();
-        }
-        let me = current_thread_token();
-        if self.reenter(me) {
-            return true;
-        }
-        let acquired = self.take_lock(Deadline::after(Some(timeout)), Location::caller(), hooked);
-        if acquired {
-            self.take(me, 1, hooked);
-        }
-        acquired
+        self.acquire_timeout_level(timeout)
     }
 
     /// Releases one level; the lock becomes free when the last level is released.
@@ -256,31 +200,44 @@ impl RLock {
     /// lock: it is free, another thread holds it, or every level was released.
     #[inline]
     pub fn release(&self) -> Result<()> {
-        if observe::quiet() {
-            self.release_as(false)
-        } else {
-            self.release_hooked()
+        self.release_level()
+    }
+}
+
+impl<T> RLock<T> {
+    crate::sync::loom_const_fn! {
+        /// A new, unowned lock that owns `value`; its guards deref to `&T`
+        /// (shared access only: the owner may hold several guards at once).
+        ///
+        /// ```
+        /// use std::cell::RefCell;
+        /// let log = sync_kit::RLock::with_value(RefCell::new(Vec::new()));
+        /// let outer = log.lock();
+        /// outer.borrow_mut().push("outer");
+        /// log.lock().borrow_mut().push("inner"); // the owner re-enters
+        /// drop(outer);
+        /// assert_eq!(log.into_inner().into_inner(), ["outer", "inner"]);
+        /// ```
+        #[track_caller]
+        pub fn with_value(value: T) -> Self {
+            RLock {
+                lock: RawLock::new(),
+                created: Location::caller(),
+                owner: AtomicUsize::new(NO_OWNER),
+                count: AtomicUsize::new(0),
+                data: parking_lot::ReentrantMutex::new(value),
+            }
         }
     }
 
-    #[cold]
-    fn release_hooked(&self) -> Result<()> {
-        crate::sim::point();
-        self.release_as(true)
+    /// The owned data, taken out of the lock.
+    pub fn into_inner(self) -> T {
+        self.data.into_inner()
     }
 
-    #[inline(always)]
-    fn release_as(&self, hooked: bool) -> Result<()> {
-        let me = current_thread_token();
-        if self.owner.load(Ordering::Relaxed) != me {
-            return Err(unacquired());
-        }
-        let depth = self.count.load(Ordering::Relaxed) - 1;
-        self.count.store(depth, Ordering::Relaxed);
-        if depth == 0 {
-            self.give_up(hooked)?;
-        }
-        Ok(())
+    /// The owned data, through an exclusive borrow (no locking needed).
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data.get_mut()
     }
 
     /// Whether the calling thread owns the lock (Python's `_is_owned()`).
@@ -308,21 +265,24 @@ impl RLock {
     /// level when dropped, even during a panic (Python's `with rlock:`).
     #[inline]
     #[track_caller]
-    pub fn lock(&self) -> RLockGuard<'_> {
-        self.acquire();
+    pub fn lock(&self) -> RLockGuard<'_, T> {
+        self.acquire_level();
         RLockGuard::new(self)
     }
 
-    /// Like [`RLock::try_acquire`], returning a guard on success.
+    /// Acquires without blocking (the owner re-enters), returning a guard on
+    /// success; see [`RLock::try_acquire`].
     #[track_caller]
-    pub fn try_lock(&self) -> Option<RLockGuard<'_>> {
-        self.try_acquire().then(|| RLockGuard::new(self))
+    pub fn try_lock(&self) -> Option<RLockGuard<'_, T>> {
+        self.try_acquire_level().then(|| RLockGuard::new(self))
     }
 
-    /// Like [`RLock::acquire_timeout`], returning a guard on success.
+    /// Waits up to `timeout` (scaled) to own the lock, returning a guard on
+    /// success; see [`RLock::acquire_timeout`].
     #[track_caller]
-    pub fn lock_timeout(&self, timeout: Duration) -> Option<RLockGuard<'_>> {
-        self.acquire_timeout(timeout).then(|| RLockGuard::new(self))
+    pub fn lock_timeout(&self, timeout: Duration) -> Option<RLockGuard<'_, T>> {
+        self.acquire_timeout_level(timeout)
+            .then(|| RLockGuard::new(self))
     }
 }
 
@@ -336,7 +296,7 @@ impl Default for RLock {
     }
 }
 
-impl fmt::Debug for RLock {
+impl<T> fmt::Debug for RLock<T> {
     /// Python's repr: `<locked sync_kit.RLock object owner=7 count=2 at 0x...>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let owner = self.owner.load(Ordering::Relaxed);
