@@ -31,6 +31,7 @@
 //! | `cond.wait_for(pred, t)` | [`Condition::wait_for`] |
 //! | `cond.notify()`, `cond.notify(n)`, `cond.notify_all()` | [`Condition::notify`], [`Condition::notify_n`], [`Condition::notify_all`] |
 //! | `cond._is_owned()` | [`Condition::is_owned`] |
+//! | a condition and the state it guards (`items = []` beside it) | [`DataCondition`] ([`Condition::with_value`]): the guard derefs to the data and waits through it, see [`data`] |
 //!
 //! # Guarantees
 //!
@@ -98,6 +99,9 @@ use std::panic::Location;
 use crate::time::Deadline;
 use std::ops::Deref;
 use std::sync::Arc;
+
+pub mod data;
+pub use data::{DataCondition, DataConditionGuard};
 
 mod sealed {
     use super::*;

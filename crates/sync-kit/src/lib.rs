@@ -51,7 +51,9 @@
 //! | a thread's return value, its panic | [`Thread::with_result`] → [`JoinHandle`] |
 //! | interpreter exit joining non-daemon threads | [`main`], [`thread::shutdown`] |
 //! | `Lock`, `RLock` | [`Lock`], [`RLock`] |
+//! | a lock and the data it protects | [`Lock::with_value`] (guard: `&mut T`), [`RLock::with_value`] (guard: `&T`, `Sync` for `T: Send`) |
 //! | `Condition` | [`Condition`] |
+//! | a `Condition` and the state it guards | [`DataCondition`] / [`Condition::with_value`]: wait and notify through the data's guard |
 //! | `Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
 //! | `Event` | [`Event`] |
 //! | `Timer` | [`Timer`] |
@@ -78,17 +80,26 @@
 //! Python module keeps as globals have `const` constructors:
 //!
 //! ```
-//! use sync_kit::{Condition, Event, Lock, RLock, Semaphore};
+//! use std::cell::Cell;
+//! use sync_kit::{Condition, DataCondition, Event, Lock, RLock, Semaphore};
 //!
 //! static LOCK: Lock = Lock::new();
 //! static RLOCK: RLock = RLock::new();
 //! static COND: Condition = Condition::new();
 //! static EVENT: Event = Event::new();
 //! static POOL: Semaphore = Semaphore::new(2);
+//! // ...and the data-owning forms, which need no `Arc` either:
+//! static COUNTER: Lock<u64> = Lock::with_value(0);
+//! static TOTAL: RLock<Cell<u64>> = RLock::with_value(Cell::new(0));
+//! static ITEMS: DataCondition<Vec<u32>> = DataCondition::new(Vec::new());
 //!
 //! let _held = LOCK.lock();
 //! let _unit = POOL.lock();
 //! EVENT.set();
+//! *COUNTER.lock() += 1;
+//! let outer = TOTAL.lock();
+//! TOTAL.lock().set(outer.get() + 1); // re-entrant, shared access
+//! ITEMS.lock().push(1);
 //! ```
 //!
 //! There is no lock poisoning anywhere: a panicking thread releases what its
@@ -119,7 +130,9 @@ pub mod time;
 pub mod timer;
 
 pub use barrier::Barrier;
-pub use condition::{Condition, ConditionGuard, ConditionLock, Truthy};
+pub use condition::{
+    Condition, ConditionGuard, ConditionLock, DataCondition, DataConditionGuard, Truthy,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use event::Event;
 pub use futures::{Future, ThreadPoolExecutor};
