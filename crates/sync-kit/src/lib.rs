@@ -57,7 +57,7 @@
 //! | `Semaphore`, `BoundedSemaphore` | [`Semaphore`], [`BoundedSemaphore`] |
 //! | `Event` | [`Event`] |
 //! | `Timer` | [`Timer`] |
-//! | `Barrier`, `BrokenBarrierError` | [`Barrier`], [`ErrorKind::BrokenBarrier`] |
+//! | `Barrier`, `BrokenBarrierError` | [`Barrier`] (a `static` one: [`Barrier::const_new`]), [`ErrorKind::BrokenBarrier`] |
 //! | `threading.local` | [`local`] |
 //! | `logging.basicConfig(format=...)` | [`logging`] |
 //! | `queue.Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue` | [`queue`] |
@@ -81,13 +81,14 @@
 //!
 //! ```
 //! use std::cell::Cell;
-//! use sync_kit::{Condition, DataCondition, Event, Lock, RLock, Semaphore};
+//! use sync_kit::{Barrier, Condition, DataCondition, Event, Lock, RLock, Semaphore};
 //!
 //! static LOCK: Lock = Lock::new();
 //! static RLOCK: RLock = RLock::new();
 //! static COND: Condition = Condition::new();
 //! static EVENT: Event = Event::new();
 //! static POOL: Semaphore = Semaphore::new(2);
+//! static MEET: Barrier = Barrier::const_new::<3>(); // 0 parties: a compile error
 //! // ...and the data-owning forms, which need no `Arc` either:
 //! static COUNTER: Lock<u64> = Lock::with_value(0);
 //! static TOTAL: RLock<Cell<u64>> = RLock::with_value(Cell::new(0));

@@ -187,3 +187,19 @@ fn one_guard_name_for_every_with() {
     drop(held);
     assert!(!plain.underlying().locked());
 }
+
+#[test]
+fn a_static_barrier_meets_its_parties_round_after_round() {
+    static MEET: sync_kit::Barrier = sync_kit::Barrier::const_new::<3>();
+    static ARRIVALS: Lock<[usize; 3]> = Lock::with_value([0; 3]);
+    run_all(3, || {
+        for _ in 0..5 {
+            let index = MEET.wait().unwrap();
+            ARRIVALS.lock()[index] += 1;
+        }
+    });
+    // Each round hands out the indices 0, 1 and 2 once.
+    assert_eq!(*ARRIVALS.lock(), [5, 5, 5]);
+    assert_eq!(MEET.parties(), 3);
+    assert!(!MEET.broken());
+}

@@ -8,7 +8,7 @@
 //!
 //! | Python | sync-kit |
 //! |---|---|
-//! | `Barrier(n)` | [`Barrier::new`] |
+//! | `Barrier(n)` | [`Barrier::new`]; a module-level one: `static B: Barrier = Barrier::const_new::<3>();` ([`Barrier::const_new`]) |
 //! | `Barrier(n, action)` | [`Barrier::with_action`] |
 //! | `Barrier(n, timeout=t)` | `Barrier::new(n)?.with_timeout(t)` ([`Barrier::with_timeout`]) |
 //! | `b.wait()`, `b.wait(t)` | [`Barrier::wait`], [`Barrier::wait_timeout`] |
@@ -149,6 +149,12 @@ pub struct Barrier {
 impl Barrier {
     /// A barrier for `parties` threads, with no action and no default timeout.
     ///
+    /// Not a `const fn`: its error owns a `String` (CPython's message), and a
+    /// `static` initializer cannot unwrap a `Result` whose error has a
+    /// destructor (rustc's E0493), so a `const` `new` could not make a
+    /// `static` anyway. [`Barrier::const_new`] is the `const` form, with the
+    /// party count checked at compile time.
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument)
@@ -158,18 +164,56 @@ impl Barrier {
         if parties == 0 {
             return Err(Error::invalid_argument("parties must be > 0"));
         }
-        Ok(Barrier {
-            parties,
-            action: None,
-            timeout: None,
-            state: Mutex::new(State {
-                phase: Phase::Filling,
-                count: 0,
-                generation: 0,
-            }),
-            epoch: AtomicU64::new(0),
-            created: Location::caller(),
-        })
+        Ok(Barrier::unchecked(parties))
+    }
+
+    crate::sync::loom_const_fn! {
+        /// A barrier for `PARTIES` threads, with no action and no default
+        /// timeout, built in a `const` context, so a `static` works as a
+        /// Python module-level `Barrier(3)` does. `PARTIES == 0` is a compile
+        /// error (`parties must be > 0`), not a runtime one.
+        ///
+        /// ```
+        /// use sync_kit::{Barrier, Thread};
+        ///
+        /// static READY: Barrier = Barrier::const_new::<2>();
+        ///
+        /// let other = Thread::with_result(|| READY.wait());
+        /// other.start().unwrap();
+        /// let mine = READY.wait().unwrap();
+        /// let theirs = other.join().unwrap().unwrap();
+        /// assert_eq!(mine + theirs, 1); // indices 0 and 1
+        /// ```
+        ///
+        /// ```compile_fail
+        /// static NOBODY: sync_kit::Barrier = sync_kit::Barrier::const_new::<0>();
+        /// # let _ = NOBODY.parties();
+        /// ```
+        #[track_caller]
+        #[must_use]
+        pub fn const_new<const PARTIES: usize>() -> Barrier {
+            const { assert!(PARTIES > 0, "parties must be > 0") };
+            Barrier::unchecked(PARTIES)
+        }
+    }
+
+    crate::sync::loom_const_fn! {
+        /// A barrier for `parties` (nonzero, checked by the caller) threads.
+        #[track_caller]
+        fn unchecked(parties: usize) -> Barrier {
+            Barrier {
+                parties,
+                action: None,
+                timeout: None,
+                state: Mutex::new(State {
+                    phase: Phase::Filling,
+                    count: 0,
+                    generation: 0,
+                }),
+                epoch: AtomicU64::new(0),
+                created: Location::caller(),
+            }
+        }
     }
 
     /// A barrier for `parties` threads whose last arrival runs `action` before the
