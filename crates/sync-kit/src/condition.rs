@@ -94,14 +94,14 @@ use crate::park::{self, Park, WaitOn};
 use crate::rlock::{RLock, RLockState};
 use std::panic::Location;
 
+pub mod data;
+pub use data::{DataCondition, DataConditionGuard};
+
 // The public lock handle is always std's `Arc` (also under loom: the model does
 // not need to track it).
 use crate::time::Deadline;
 use std::ops::Deref;
 use std::sync::Arc;
-
-pub mod data;
-pub use data::{DataCondition, DataConditionGuard};
 
 mod sealed {
     use super::*;
