@@ -27,6 +27,16 @@
 //! counts oldest first, timeouts that never end early): the guard uses a
 //! `Condition<Lock>` underneath.
 //!
+//! # Limits
+//!
+//! - The lock is the condition's own: two conditions cannot share one data
+//!   lock (Python's `Condition(lock)` twice over one lock). Put both states in
+//!   one `DataCondition`, or use [`Condition::with_lock`] and keep the data
+//!   beside it.
+//! - `DataCondition<T>` is `Sync` when `T: Send`; the guard is not `Send`.
+//! - The data is not poisoned by a panic under the guard (nothing in sync-kit
+//!   is): the next holder sees whatever the panicking thread left.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use sync_kit::DataCondition;

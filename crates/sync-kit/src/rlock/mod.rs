@@ -28,7 +28,9 @@
 //! `RLock<Cell<u64>>` can be shared between threads: only the owner ever sees
 //! the cell. Such a lock has no `acquire`/`release`/`release_save` (a release
 //! out of step with the guards would leave a guard's borrow dangling); the
-//! plain `RLock` keeps Python's full interface.
+//! plain `RLock` keeps Python's full interface. Limits: `RLock<T>` is `Sync`
+//! only when `T: Send` (an `RLock<Rc<_>>` stays on its thread), and, as with
+//! a plain `RLock`, the data is not poisoned by a panic under a guard.
 //!
 //! ```
 //! use std::cell::Cell;
