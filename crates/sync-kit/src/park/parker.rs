@@ -19,9 +19,6 @@ pub(crate) struct Parker {
     waiting: std::sync::Mutex<Option<WaitOn>>,
     #[cfg(not(loom))]
     thread: std::thread::Thread,
-    /// How long this thread spins before it sleeps.
-    #[cfg(not(loom))]
-    window: crate::spin::Window,
     #[cfg(loom)]
     signal: (crate::sync::Mutex<bool>, crate::sync::Condvar),
 }
@@ -44,8 +41,6 @@ impl Parker {
             waiting: std::sync::Mutex::new(None),
             #[cfg(not(loom))]
             thread: std::thread::current(),
-            #[cfg(not(loom))]
-            window: crate::spin::Window::new(),
             #[cfg(loom)]
             signal: (crate::sync::Mutex::new(false), crate::sync::Condvar::new()),
         }
@@ -95,12 +90,12 @@ impl Parker {
     }
 
     /// Waits until granted (true) or the deadline passes (false): first
-    /// spinning for this thread's adaptive window ([`crate::spin::Window`]),
+    /// spinning for this thread's adaptive window ([`crate::spin::window`]),
     /// then sleeping.
     #[cfg(not(loom))]
     pub(super) fn sleep(&self, deadline: Deadline) -> bool {
         let start = std::time::Instant::now();
-        if self.window.spin(deadline.instant(), || self.is_granted()) {
+        if crate::spin::window::spin(deadline.instant(), || self.is_granted()) {
             return true;
         }
         let woken = if deadline == Deadline::NEVER {
@@ -108,7 +103,7 @@ impl Parker {
         } else {
             self.sleep_in_os(deadline)
         };
-        self.window.learn(start.elapsed(), woken);
+        crate::spin::window::learn(start.elapsed(), woken);
         woken
     }
 

@@ -5,7 +5,7 @@
 //! - [`SpinWait`], before a primitive queues itself: a short spin with
 //!   exponential back-off (a few hundred cycles in all), then a few yields of
 //!   the time slice, then the caller parks;
-//! - [`Window`], after it has queued itself and before it sleeps: a spin on the
+//! - [`window`], after it has queued itself and before it sleeps: a spin on the
 //!   thread's own parker for a window that adapts to how soon its wake-ups
 //!   come (the part that makes a ping-pong fast).
 //!
@@ -19,9 +19,7 @@
 //! the holder cannot release while we spin) nor under loom.
 
 mod crowd;
-mod window;
-
-pub(crate) use window::Window;
+pub(crate) mod window;
 
 /// Spin iterations of exponential back-off before yielding.
 const SPIN_ROUNDS: u32 = 3;

@@ -14,10 +14,35 @@
 //!
 //! Nothing spins when the machine is [crowded](super::crowd): then the
 //! waker may need the very core the spinner would burn. The spin never passes
-//! the wait's deadline. Neither the simulator nor loom reaches this code.
+//! the wait's deadline, and never runs under the simulator or loom.
+//!
+//! A primitive whose waiter can see its wake-up in its own state (an Event's
+//! flag) also spins on that state with the same window before it queues
+//! itself, so the setter finds no one to wake.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+std::thread_local! {
+    static WINDOW: Window = const { Window::new() };
+}
+
+/// Spins, for the calling thread's window, until `done` holds, the window
+/// passes or `until` (if any) comes. Returns whether `done` held.
+pub(crate) fn spin(until: Option<Instant>, done: impl Fn() -> bool) -> bool {
+    if cfg!(loom) || crate::sim::active() {
+        return done();
+    }
+    WINDOW
+        .try_with(|window| window.spin(until, &done))
+        .unwrap_or_else(|_| done())
+}
+
+/// Adapts the calling thread's window to a wait that slept: `waited` is its
+/// whole length, `woken` whether a wake-up (not the deadline) ended it.
+pub(crate) fn learn(waited: Duration, woken: bool) {
+    let _ = WINDOW.try_with(|window| window.learn(waited, woken));
+}
 
 /// The smallest window, in nanoseconds.
 pub(crate) const MIN: u32 = 4_000;
@@ -29,33 +54,37 @@ pub(crate) const MAX: u32 = 64_000;
 const CHECK_EVERY: u32 = 64;
 
 /// One thread's spin window. Only its owner reads or writes it.
-pub(crate) struct Window {
+struct Window {
     nanos: AtomicU32,
 }
 
 impl Window {
-    pub(crate) const fn new() -> Self {
+    const fn new() -> Self {
         Window {
             nanos: AtomicU32::new(MIN),
         }
     }
 
     /// The current window.
-    pub(crate) fn get(&self) -> Duration {
+    fn get(&self) -> Duration {
         Duration::from_nanos(u64::from(self.nanos.load(Ordering::Relaxed)))
     }
 
     /// Spins until `done` holds, the window passes or `until` (if any) comes.
     /// Returns whether `done` held.
-    pub(crate) fn spin(&self, until: Option<Instant>, done: impl Fn() -> bool) -> bool {
+    fn spin(&self, until: Option<Instant>, done: impl Fn() -> bool) -> bool {
         if done() {
             return true;
         }
         if super::crowd::crowded() {
             return false;
         }
-        let mut end = Instant::now() + self.get();
+        let now = Instant::now();
+        let mut end = now + self.get();
         if let Some(until) = until {
+            if until <= now {
+                return false;
+            }
             end = end.min(until);
         }
         spin_until(end, done)
@@ -63,7 +92,7 @@ impl Window {
 
     /// Adapts the window to a wait that slept: `waited` is its whole length,
     /// `woken` whether a wake-up (not the deadline) ended it.
-    pub(crate) fn learn(&self, waited: Duration, woken: bool) {
+    fn learn(&self, waited: Duration, woken: bool) {
         let nanos = self.nanos.load(Ordering::Relaxed);
         let waited = u32::try_from(waited.as_nanos()).unwrap_or(u32::MAX);
         let next = if woken && waited < MAX {
