@@ -71,6 +71,17 @@ fn main() -> anyhow::Result<()> {
                 log::debug!("set by a foreign thread");
                 let _ = helper.join();
             }
+            // The std thread that could have set the Event exits without
+            // setting it: the wait can then never end and must be reported.
+            "foreign_quitter" => {
+                let event = Arc::new(sync_kit::Event::new());
+                let keeper = Arc::clone(&event);
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(300));
+                    drop(keeper);
+                });
+                event.wait();
+            }
             // The thread dump, while a worker waits for a lock main holds.
             "dump" => {
                 let lock = Arc::new(Lock::new());

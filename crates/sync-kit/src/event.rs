@@ -179,11 +179,22 @@ impl Event {
 
     #[cold]
     fn wait_slow(&self, deadline: Deadline, site: &'static Location<'static>) -> bool {
+        // Every set starts a new generation: a wait returns true once the
+        // flag is set or the generation it began in has passed, so a set and
+        // clear while it spins or revalidates still counts.
+        let generation = self.state.load(Ordering::Acquire) / GENERATION;
+        let set_since = |state: u64| state & SET != 0 || state / GENERATION != generation;
+        // The setter of a waiter that is still spinning has no one to wake.
+        if crate::spin::window::spin(deadline.instant(), || {
+            set_since(self.state.load(Ordering::Acquire))
+        }) {
+            return true;
+        }
         let key = park::key_of(self);
         let on = WaitOn::new("Event", key, Some(self.created), site);
         loop {
             let state = self.state.load(Ordering::Acquire);
-            if state & SET != 0 {
+            if set_since(state) {
                 return true;
             }
             if deadline.expired() {
@@ -204,10 +215,10 @@ impl Event {
             }
             // Park tagged with this generation, and only while it is still
             // unset with PARKED announced.
-            let parked = (state | PARKED) & !SET;
+            let parked = state | PARKED;
             let outcome = park::park_tagged(
                 key,
-                state / GENERATION,
+                generation,
                 || self.state.load(Ordering::Relaxed) == parked,
                 || {},
                 |was_last| {

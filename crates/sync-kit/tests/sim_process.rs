@@ -201,6 +201,21 @@ fn a_thread_sync_kit_does_not_know_keeps_the_detector_quiet() {
 }
 
 #[test]
+fn a_deadlock_left_when_a_foreign_thread_exits_is_still_reported() {
+    let (out, took) = run("foreign_quitter", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(sync_kit::sim::DEADLOCK_EXIT_CODE),
+        "{}",
+        text(&out.stderr)
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("\"MainThread\" waits for Event"), "{err}");
+    // The look is repeated every 250 ms while unclear; generous for a loaded machine.
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+#[test]
 fn the_detector_can_report_without_exiting_or_be_turned_off() {
     let (out, took) = run("foreign_setter", &[("SYNC_KIT_DEADLOCK", "off")]);
     assert!(out.status.success());

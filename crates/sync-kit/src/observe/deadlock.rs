@@ -7,18 +7,26 @@
 //! report whose first line contains `deadlock` and exits with status
 //! [`DEADLOCK_EXIT_CODE`](crate::sim::DEADLOCK_EXIT_CODE).
 //!
-//! It costs nothing on the fast paths: the check runs only when a thread is
-//! about to park without a timeout, and reads the process's thread count (from
+//! It costs nothing on the fast paths: the check runs only when a thread that
+//! parked without a timeout is about to sleep in the operating system (its
+//! spin found no wake-up), and reads the process's thread count (from
 //! `/proc/self/status`, so the detector works on Linux only) only when every
 //! known thread is parked. A sleeping thread, a timed wait (a pending Timer)
 //! or a thread blocked outside sync-kit keeps it quiet; a report is made only
 //! after the same state holds again 200 ms later. `SYNC_KIT_DEADLOCK=report`
 //! reports without exiting, `SYNC_KIT_DEADLOCK=off` turns it off.
+//!
+//! A thread unknown to sync-kit (a plain `std::thread`) makes a check
+//! inconclusive: it might still wake the parked ones, or it might exit. Then
+//! the file is read at most once per [`RECHECK`] (a program whose sync-kit
+//! thread waits for `std` threads does not pay a file read per wait), and the
+//! sleepers look again every [`RECHECK`], so a deadlock left behind when the
+//! unknown thread exits is still reported, [`RECHECK`] or so late.
 
 use std::fmt::Write;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use super::holders;
 use crate::thread::Thread;
@@ -28,6 +36,34 @@ pub const DEADLOCK_VAR: &str = "SYNC_KIT_DEADLOCK";
 
 /// Threads parked now without a timeout, in real time.
 static PARKED_FOREVER: AtomicUsize = AtomicUsize::new(0);
+
+/// How often an inconclusive check is repeated, and how long a sleeper
+/// sleeps before it looks again while the last check was inconclusive.
+pub(crate) const RECHECK: Duration = Duration::from_millis(250);
+
+/// When the last inconclusive check ran: microseconds since [`epoch`], plus
+/// one (0: none yet).
+static UNCLEAR_AT: AtomicU64 = AtomicU64::new(0);
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn micros_now() -> u64 {
+    epoch().elapsed().as_micros() as u64 + 1
+}
+
+/// What one look at the process found.
+enum Verdict {
+    /// Some known thread runs or was granted: it will look again if it parks.
+    Clear,
+    /// Every known thread is parked, but threads unknown to sync-kit exist
+    /// (or the thread count cannot be read).
+    Unclear,
+    /// Stuck for good: these threads.
+    Stuck(crate::thread::ThreadList),
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -47,11 +83,28 @@ fn mode() -> Mode {
     )
 }
 
-/// A real-time thread is about to park with no deadline.
+/// A real-time thread has queued itself with no deadline.
 pub(crate) fn parking_forever() {
-    let parked = PARKED_FOREVER.fetch_add(1, Ordering::SeqCst) + 1;
-    if parked >= crate::thread::active_count() && mode() != Mode::Off {
-        check();
+    PARKED_FOREVER.fetch_add(1, Ordering::SeqCst);
+}
+
+/// That thread is about to sleep in the operating system: runs the check if
+/// every known thread is parked. Returns how long to sleep before calling
+/// again (`None`: until woken).
+pub(crate) fn before_sleep() -> Option<Duration> {
+    if mode() == Mode::Off || PARKED_FOREVER.load(Ordering::SeqCst) < crate::thread::active_count()
+    {
+        return None;
+    }
+    let unclear_at = UNCLEAR_AT.load(Ordering::Relaxed);
+    if unclear_at != 0 && micros_now().saturating_sub(unclear_at) < RECHECK.as_micros() as u64 {
+        return Some(RECHECK);
+    }
+    if check() {
+        UNCLEAR_AT.store(micros_now(), Ordering::Relaxed);
+        Some(RECHECK)
+    } else {
+        None
     }
 }
 
@@ -60,17 +113,20 @@ pub(crate) fn unparked() {
     PARKED_FOREVER.fetch_sub(1, Ordering::SeqCst);
 }
 
-/// Every known thread parked for good and not granted, and no unknown thread:
-/// the threads, or `None`.
-fn stuck() -> Option<Vec<Thread>> {
+/// Whether every known thread is parked for good and not granted, and no
+/// unknown thread exists.
+fn look() -> Verdict {
     let threads = crate::thread::enumerate();
     let all_parked = threads
         .iter()
         .all(|t| matches!(t.waiting(), Some((on, false)) if on.forever));
-    if !all_parked || os_threads()? != threads.len() {
-        return None;
+    if !all_parked {
+        return Verdict::Clear;
     }
-    Some(threads)
+    match os_threads() {
+        Some(n) if n == threads.len() => Verdict::Stuck(threads),
+        _ => Verdict::Unclear,
+    }
 }
 
 /// The number of threads in this process.
@@ -82,16 +138,22 @@ fn os_threads() -> Option<usize> {
         .and_then(|n| n.trim().parse().ok())
 }
 
+/// Reports (and exits, unless told only to report) if the process is stuck;
+/// returns whether the look was inconclusive.
 #[cold]
-fn check() {
-    if stuck().is_none() {
-        return;
+fn check() -> bool {
+    match look() {
+        Verdict::Clear => return false,
+        Verdict::Unclear => return true,
+        Verdict::Stuck(_) => {}
     }
     // The caller is about to sleep anyway; look again a moment later so a
     // thread between "granted" and "back" is not mistaken for a stuck one.
     std::thread::sleep(Duration::from_millis(200));
-    let Some(threads) = stuck() else {
-        return;
+    let threads = match look() {
+        Verdict::Clear => return false,
+        Verdict::Unclear => return true,
+        Verdict::Stuck(threads) => threads,
     };
     let mut report = String::from(
         "sync-kit: deadlock: every thread is blocked in a sync-kit wait without a timeout, and no other thread can wake them\n",
@@ -103,6 +165,7 @@ fn check() {
         let _ = std::io::Write::flush(&mut std::io::stdout());
         std::process::exit(crate::sim::DEADLOCK_EXIT_CODE);
     }
+    false
 }
 
 fn at(location: &std::panic::Location<'_>) -> String {

@@ -89,9 +89,42 @@ impl Parker {
         *crate::sync::lock_std(&self.waiting) = None;
     }
 
-    /// Sleeps until granted (true) or the deadline passes (false).
+    /// Waits until granted (true) or the deadline passes (false): first
+    /// spinning for this thread's adaptive window ([`crate::spin::window`]),
+    /// then sleeping.
     #[cfg(not(loom))]
     pub(super) fn sleep(&self, deadline: Deadline) -> bool {
+        let start = std::time::Instant::now();
+        if crate::spin::window::spin(deadline.instant(), || self.is_granted()) {
+            return true;
+        }
+        let woken = if deadline == Deadline::NEVER {
+            self.sleep_watched()
+        } else {
+            self.sleep_in_os(deadline)
+        };
+        crate::spin::window::learn(start.elapsed(), woken);
+        woken
+    }
+
+    /// An untimed sleep, with the deadlock detector's look before it (and
+    /// again every so often while its picture is unclear).
+    #[cfg(not(loom))]
+    fn sleep_watched(&self) -> bool {
+        loop {
+            match crate::observe::deadlock::before_sleep() {
+                None => return self.sleep_in_os(Deadline::NEVER),
+                Some(recheck) => {
+                    if self.sleep_in_os(Deadline::after_unscaled(recheck)) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    #[cfg(not(loom))]
+    fn sleep_in_os(&self, deadline: Deadline) -> bool {
         loop {
             if self.is_granted() {
                 return true;

@@ -48,6 +48,7 @@
 mod builder;
 mod excepthook;
 mod handle;
+mod list;
 mod native_id;
 mod registry;
 mod shutdown;
@@ -71,6 +72,7 @@ pub use excepthook::{
     ExceptHook, ExceptHookArgs, default_excepthook, excepthook, reset_excepthook, set_excepthook,
 };
 pub use handle::JoinHandle;
+pub use list::{IntoIter, ThreadList};
 pub use native_id::get_native_id;
 pub(crate) use native_id::is_process_main;
 pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};

@@ -5,16 +5,29 @@
 //! on that path. The global list is touched only when a thread starts or ends, by
 //! `enumerate`, and once per thread that sync-kit did not start (its `Dummy-N`
 //! object is registered on first use and removed when that thread exits).
+//! `enumerate` returns a shared snapshot of the list ([`ThreadList`]), built
+//! at most once per start or end, so with nothing changing it costs one
+//! reference-count increment, not one per thread.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use super::{Kind, Thread};
+use super::{Kind, Thread, ThreadList};
 
-/// Live started threads, keyed by start order.
-static LIVE: Mutex<BTreeMap<u64, Thread>> = Mutex::new(BTreeMap::new());
+/// The live threads and the last snapshot of them.
+struct Live {
+    /// Live started threads, keyed by start order.
+    threads: BTreeMap<u64, Thread>,
+    /// `threads` as [`enumerate`] last returned them; `None` once they changed.
+    snapshot: Option<Arc<[Thread]>>,
+}
+
+static LIVE: Mutex<Live> = Mutex::new(Live {
+    threads: BTreeMap::new(),
+    snapshot: None,
+});
 /// Start order; 0 is reserved for the main thread so it always lists first.
 static START_SEQ: AtomicU64 = AtomicU64::new(1);
 /// Python's `_counter`: one number for `Thread-N` and `Dummy-N`, bumped when an
@@ -46,9 +59,18 @@ impl Drop for Slot {
     }
 }
 
-fn live() -> MutexGuard<'static, BTreeMap<u64, Thread>> {
+fn live() -> MutexGuard<'static, Live> {
     // The map is consistent after every statement that holds the guard.
     crate::sync::lock_std(&LIVE)
+}
+
+impl Live {
+    /// Adds or removes a thread; returns the stale snapshot, for the caller
+    /// to drop after unlocking (it may hold a thread's last reference).
+    fn change(&mut self, edit: impl FnOnce(&mut BTreeMap<u64, Thread>)) -> Option<Arc<[Thread]>> {
+        edit(&mut self.threads);
+        self.snapshot.take()
+    }
 }
 
 /// The calling thread's object if it already has one; never creates a dummy.
@@ -80,15 +102,22 @@ pub(super) fn install_current(thread: Thread, ident: u64) {
 /// Adds a starting thread to the live list and returns its start-order key.
 pub(super) fn register(thread: &Thread) -> u64 {
     let seq = START_SEQ.fetch_add(1, Ordering::Relaxed);
-    live().insert(seq, thread.clone());
+    let stale = live().change(|threads| {
+        threads.insert(seq, thread.clone());
+    });
+    drop(stale);
     seq
 }
 
 pub(super) fn deregister(thread: &Thread) {
     let seq = thread.inner.seq.load(Ordering::Relaxed);
     let mut live = live();
-    if live.get(&seq).is_some_and(|t| t == thread) {
-        live.remove(&seq);
+    if live.threads.get(&seq).is_some_and(|t| t == thread) {
+        let stale = live.change(|threads| {
+            threads.remove(&seq);
+        });
+        drop(live);
+        drop(stale);
     }
 }
 
@@ -132,7 +161,10 @@ pub fn main_thread() -> Thread {
         let main = Thread::special(Kind::Main, "MainThread".into(), false);
         main.inner.seq.store(0, Ordering::Relaxed);
         main.inner.ident.store(MAIN_IDENT, Ordering::Relaxed);
-        live().insert(0, main.clone());
+        let stale = live().change(|threads| {
+            threads.insert(0, main.clone());
+        });
+        drop(stale);
         main
     })
     .clone()
@@ -184,19 +216,24 @@ pub fn current_thread() -> Thread {
 /// order they started (Python's `threading.enumerate()`).
 ///
 /// A thread is listed from the moment `start` returns until it ends; after
-/// `join` returns it is never listed.
+/// `join` returns it is never listed. The list is a snapshot
+/// ([`ThreadList`]): it costs one reference-count increment while no thread
+/// starts or ends, and one copy of the live list after each change.
 ///
 /// ```
 /// use sync_kit::thread::{enumerate, main_thread};
 /// assert!(enumerate().contains(&main_thread()));
 /// ```
-pub fn enumerate() -> Vec<Thread> {
+pub fn enumerate() -> ThreadList {
     main_thread();
-    live().values().cloned().collect()
+    let mut live = live();
+    let Live { threads, snapshot } = &mut *live;
+    let snapshot = snapshot.get_or_insert_with(|| threads.values().cloned().collect());
+    ThreadList::new(Arc::clone(snapshot))
 }
 
 /// How many threads [`enumerate`] would list.
 pub fn active_count() -> usize {
     main_thread();
-    live().len()
+    live().threads.len()
 }
