@@ -248,6 +248,7 @@ impl Parser {
     pub(super) fn push_template(&mut self, t: Template) -> u32 {
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
         self.templates.push(t);
+        self.same_hash.push(u32::MAX);
         self.template_lines.push((self.cur_line, false));
         id
     }
@@ -256,12 +257,22 @@ impl Parser {
         use std::hash::{Hash, Hasher};
         let mut h = crate::fxhash::FxHasher::default();
         t.hash(&mut h);
-        let bucket = self.template_index.entry(h.finish()).or_default();
-        if let Some(&id) = bucket.iter().find(|&&id| self.templates[id as usize] == t) {
-            return id;
-        }
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
-        bucket.push(id);
+        let head = *self.template_index.entry(h.finish()).or_insert(id);
+        if head != id {
+            let mut at = head;
+            while at != u32::MAX {
+                if self.templates[at as usize] == t {
+                    return at;
+                }
+                at = self.same_hash[at as usize];
+            }
+            // Link the new template right after the head.
+            self.same_hash.push(self.same_hash[head as usize]);
+            self.same_hash[head as usize] = id;
+        } else {
+            self.same_hash.push(u32::MAX);
+        }
         self.templates.push(t);
         self.template_lines.push((self.cur_line, true));
         id

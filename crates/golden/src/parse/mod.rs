@@ -69,7 +69,10 @@ pub(crate) struct Parser {
     exit: Option<i32>,
     regexes: Regexes,
     templates: Vec<Template>,
-    template_index: FxHashMap<u64, Vec<u32>>,
+    /// Templates by hash: the first with that hash; `same_hash` links the rest
+    /// (one table entry per distinct hash, no list allocated per template).
+    template_index: FxHashMap<u64, u32>,
+    same_hash: Vec<u32>,
     vars: Vec<Var>,
     var_index: FxHashMap<Option<u32>, FxHashMap<String, u32>>,
     /// Capture definitions: name -> (regex source, line), and first use.
@@ -116,6 +119,7 @@ impl Parser {
             regexes: Regexes::default(),
             templates: Vec::new(),
             template_index: FxHashMap::default(),
+            same_hash: Vec::new(),
             vars: Vec::new(),
             var_index: FxHashMap::default(),
             capture_defs: FxHashMap::default(),
