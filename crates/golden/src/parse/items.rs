@@ -183,8 +183,8 @@ impl Parser {
             });
         };
         // The key column: prefix, key, padding, suffix, each compiled once.
-        let pad = match &self.key {
-            Some(re) => crate::width::padding(re, &text, s),
+        let pad = match &mut self.key_finder {
+            Some(k) => crate::width::padding(k, &text, s),
             None => 0,
         };
         let after = s.end + pad;
