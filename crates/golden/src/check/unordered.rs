@@ -20,15 +20,21 @@ pub(super) fn unordered(
 ) -> (bool, Vec<(usize, usize)>) {
     let cx = spec.cx();
     // Group identical lines and identical patterns: the flow network stays small.
-    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    let mut gi: FxHashMap<&str, usize> = FxHashMap::default();
-    for (j, l) in lines.iter().enumerate() {
-        let g = *gi.entry(l).or_insert_with(|| {
-            groups.push((l, Vec::new()));
-            groups.len() - 1
-        });
-        groups[g].1.push(j);
-    }
+    // Flat arrays, not a list per group: a million distinct lines are a million
+    // groups.
+    let mut texts: Vec<&str> = Vec::new();
+    let mut gi: FxHashMap<&str, u32> = FxHashMap::default();
+    let group_of: Vec<u32> = lines
+        .iter()
+        .map(|l| {
+            *gi.entry(l).or_insert_with(|| {
+                texts.push(l);
+                u32::try_from(texts.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    let members = Flat::new(texts.len(), group_of.iter().copied());
+    drop(group_of);
     let mut pats: Vec<Pattern> = Vec::new();
     let mut pi: FxHashMap<u32, usize> = FxHashMap::default();
     for (i, it) in block.items.iter().enumerate() {
@@ -44,58 +50,69 @@ pub(super) fn unordered(
         };
         e.3.push(i);
     }
+    drop(pi);
     // A pattern without regexes stands for exactly one line: look it up. The
     // others are tried only on the lines that share their literal ends.
-    let exact: Vec<Option<String>> = pats
-        .iter()
-        .map(|p| spec.templates[p.0 as usize].exact_line(sigma, spec.key_width))
-        .collect();
-    let texts: Vec<&str> = groups.iter().map(|g| g.0).collect();
-    let loose: Vec<&Template> = pats
-        .iter()
-        .zip(&exact)
-        .filter(|(_, e)| e.is_none())
-        .map(|(p, _)| &spec.templates[p.0 as usize])
-        .collect();
-    let mut near = candidates(&texts, &loose).into_iter();
-    let edges: Vec<Vec<usize>> = pats
-        .iter()
-        .zip(&exact)
-        .map(|(p, e)| {
+    let edges = {
+        let exact: Vec<Option<String>> = pats
+            .iter()
+            .map(|p| spec.templates[p.0 as usize].exact_line(sigma, spec.key_width))
+            .collect();
+        let loose: Vec<&Template> = pats
+            .iter()
+            .zip(&exact)
+            .filter(|(_, e)| e.is_none())
+            .map(|(p, _)| &spec.templates[p.0 as usize])
+            .collect();
+        let mut near = candidates(&texts, &loose).into_iter();
+        let mut start: Vec<u32> = Vec::with_capacity(pats.len() + 1);
+        let mut to: Vec<u32> = Vec::new();
+        for (p, e) in pats.iter().zip(&exact) {
+            start.push(u32::try_from(to.len()).unwrap_or(u32::MAX));
             let t = &spec.templates[p.0 as usize];
+            let fits = |g: &u32| matches(t, texts[*g as usize], &cx, &mut Bind::fixed(sigma));
             match e {
-                Some(line) => gi
-                    .get(line.as_str())
-                    .filter(|&&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
-                    .map(|&g| vec![g])
-                    .unwrap_or_default(),
-                None => near
-                    .next()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
-                    .collect(),
+                Some(line) => to.extend(gi.get(line.as_str()).copied().filter(fits)),
+                None => to.extend(
+                    near.next()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|g| u32::try_from(g).unwrap_or(u32::MAX))
+                        .filter(fits),
+                ),
             }
-        })
-        .collect();
+        }
+        start.push(u32::try_from(to.len()).unwrap_or(u32::MAX));
+        Flat { start, items: to }
+    };
+    drop(gi);
+    let ng = texts.len();
     let run = |cap: &dyn Fn(&Pattern) -> u64| {
         let (src, sink) = (0, 1);
-        let mut fl = Flow::new(2 + groups.len() + pats.len());
-        for (g, grp) in groups.iter().enumerate() {
-            fl.edge(src, 2 + g, grp.1.len() as u64);
+        let mut fl = Flow::new(2 + ng + pats.len());
+        for g in 0..ng {
+            fl.edge(src, 2 + g, members.get(g).len() as u64);
         }
-        let mut ids = Vec::new();
+        // Edge ids of pattern-line edges, in the order of `edges`.
+        let mut ids: Vec<usize> = Vec::with_capacity(edges.items.len());
         for (p, pat) in pats.iter().enumerate() {
-            for &g in &edges[p] {
-                ids.push((p, g, fl.edge(2 + g, 2 + groups.len() + p, u64::MAX / 4)));
+            for &g in edges.get(p) {
+                ids.push(fl.edge(2 + g as usize, 2 + ng + p, u64::MAX / 4));
             }
-            fl.edge(2 + groups.len() + p, sink, cap(pat));
+            fl.edge(2 + ng + p, sink, cap(pat));
         }
         let total = fl.max_flow(src, sink);
-        let used: Vec<(usize, usize, u64)> = ids
-            .iter()
-            .map(|&(p, g, id)| (p, g, fl.flow_on(id)))
-            .collect();
+        let mut used: Vec<(usize, usize, u64)> = Vec::new();
+        let mut k = 0;
+        for p in 0..pats.len() {
+            for &g in edges.get(p) {
+                let f = fl.flow_on(ids[k]);
+                k += 1;
+                if f > 0 {
+                    used.push((p, g as usize, f));
+                }
+            }
+        }
         (total, used)
     };
     let nlines = lines.len() as u64;
@@ -107,19 +124,51 @@ pub(super) fn unordered(
     let ok = all == nlines && req == need;
     // Assignment for reports: hand out lines of each group to the items of a pattern.
     let mut pairs = Vec::new();
-    let mut next_line: Vec<usize> = vec![0; groups.len()];
+    let mut next_line: Vec<usize> = vec![0; ng];
     for (p, g, f) in used {
         let mut left = f as usize;
         let items = &pats[p].3;
+        let of_g = members.get(g);
         let mut k = 0;
-        while left > 0 && next_line[g] < groups[g].1.len() {
-            pairs.push((items[k % items.len()], groups[g].1[next_line[g]]));
+        while left > 0 && next_line[g] < of_g.len() {
+            pairs.push((items[k % items.len()], of_g[next_line[g]] as usize));
             next_line[g] += 1;
             left -= 1;
             k += 1;
         }
     }
     (ok, pairs)
+}
+
+/// Lists of `u32` in one array: list `i` is `items[start[i]..start[i + 1]]`.
+struct Flat {
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Flat {
+    /// Lists `0..n`; `of` gives the list of each index `0, 1, ...` in turn, so
+    /// each list holds its indices in increasing order.
+    fn new(n: usize, of: impl Iterator<Item = u32> + Clone) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for b in of.clone() {
+            start[b as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![0u32; start[n] as usize];
+        for (j, b) in of.enumerate() {
+            items[fill[b as usize] as usize] = u32::try_from(j).unwrap_or(u32::MAX);
+            fill[b as usize] += 1;
+        }
+        Flat { start, items }
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        &self.items[self.start[i] as usize..self.start[i + 1] as usize]
+    }
 }
 
 /// The leading (`Pre`) or trailing (`Suf`) literal text of patterns.
