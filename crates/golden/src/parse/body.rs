@@ -15,6 +15,12 @@ impl Parser {
         let mut pending_syncs: Vec<(usize, usize, String, String)> = Vec::new();
         // An open `%group`: its line, first item, count.
         let mut group: Option<(usize, usize, usize, Option<usize>)> = None;
+        // Up to one template per line (more for interleave lines): sized once,
+        // not regrown (and rehashed) a dozen times on a million lines.
+        self.templates.reserve(body.len());
+        self.same_hash.reserve(body.len());
+        self.template_lines.reserve(body.len());
+        self.template_index.reserve(body.len());
         for &(n, line) in body {
             if let Some(rest) = line.strip_prefix('%') {
                 let (word, args) = split_word(rest);
