@@ -21,7 +21,9 @@ pub(crate) fn padding(key: &mut KeyFinder, line: &str, s: KeySpan) -> usize {
     let at = s.end + inside;
     let want = &line[s.start..s.end];
     let mut same_key = |r: usize| {
-        let cut = format!("{}{}", &line[..at], &line[at + r..]);
+        let mut cut = String::with_capacity(line.len() - r);
+        cut.push_str(&line[..at]);
+        cut.push_str(&line[at + r..]);
         key.group(&cut)
             .is_some_and(|(a, b)| a <= s.start && cut[a..b].trim() == want)
     };

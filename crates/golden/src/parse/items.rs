@@ -222,11 +222,16 @@ impl Parser {
             abs.push(Seg::SelfKey);
             abs.extend(suffix);
             let key_text = &text[s.start..s.end];
-            let next = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
-            let id = *self.key_ids.entry(key_text.into()).or_insert(next);
-            if id == next {
-                self.key_texts.push(key_text.to_owned());
-            }
+            // Looked up before inserting: no copy of the key for every line.
+            let id = match self.key_ids.get(key_text) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
+                    self.key_ids.insert(key_text.into(), id);
+                    self.key_texts.push(key_text.to_owned());
+                    id
+                }
+            };
             Some(ItemKey {
                 id,
                 key_tpl: self.add_template(Template::new(merge_lits(key_segs))),
