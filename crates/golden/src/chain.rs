@@ -9,30 +9,62 @@ use crate::fxhash::FxHashMap;
 use crate::seq::Count;
 
 /// Patterns of one sequence for [`chain_match`]: counts (each max 1), and each
-/// pattern's text when it is plain text.
-pub(crate) struct Chain {
+/// pattern's text when it is plain text (borrowed from the spec's templates).
+pub(crate) struct Chain<'t> {
     counts: Vec<Count>,
-    /// Plain-text patterns by text, their indices sorted.
-    by_text: FxHashMap<Box<str>, Vec<usize>>,
+    /// Plain-text patterns by text: a range of `ids`, which holds their indices
+    /// (sorted within each range). Flat, so a million patterns cost a few
+    /// allocations, not a million.
+    by_text: FxHashMap<&'t str, (u32, u32)>,
+    ids: Vec<u32>,
     /// Patterns that are not plain text, sorted.
     other: Vec<usize>,
     /// For each index, the first required pattern at or after it (or the end).
     next_req: Vec<usize>,
 }
 
-impl Chain {
+impl<'t> Chain<'t> {
     /// `None` unless every count is at most one.
-    pub(crate) fn new(counts: &[Count], text: &[Option<&str>]) -> Option<Self> {
+    pub(crate) fn new(counts: &[Count], text: &[Option<&'t str>]) -> Option<Self> {
         if counts.iter().any(|c| c.1 != Some(1)) {
             return None;
         }
-        let mut by_text: FxHashMap<Box<str>, Vec<usize>> = FxHashMap::default();
+        let mut by_text: FxHashMap<&'t str, (u32, u32)> = FxHashMap::default();
+        let mut sizes: Vec<u32> = Vec::new();
+        let mut group: Vec<u32> = vec![u32::MAX; text.len()];
         let mut other = Vec::new();
         for (i, t) in text.iter().enumerate() {
             match t {
-                Some(t) => by_text.entry(Box::from(*t)).or_default().push(i),
+                Some(t) => {
+                    let fresh = u32::try_from(sizes.len()).unwrap_or(u32::MAX);
+                    let g = by_text.entry(*t).or_insert((fresh, 0)).0;
+                    if g == fresh {
+                        sizes.push(0);
+                    }
+                    sizes[g as usize] += 1;
+                    group[i] = g;
+                }
                 None => other.push(i),
             }
+        }
+        let mut start: Vec<u32> = Vec::with_capacity(sizes.len() + 1);
+        let mut total = 0u32;
+        for s in &sizes {
+            start.push(total);
+            total += s;
+        }
+        start.push(total);
+        let mut fill = start.clone();
+        let mut ids = vec![0u32; total as usize];
+        for (i, &g) in group.iter().enumerate() {
+            if g != u32::MAX {
+                ids[fill[g as usize] as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+                fill[g as usize] += 1;
+            }
+        }
+        for v in by_text.values_mut() {
+            let g = v.0 as usize;
+            *v = (start[g], start[g + 1]);
         }
         let mut next_req = vec![counts.len(); counts.len() + 1];
         for i in (0..counts.len()).rev() {
@@ -41,9 +73,17 @@ impl Chain {
         Some(Chain {
             counts: counts.to_vec(),
             by_text,
+            ids,
             other,
             next_req,
         })
+    }
+
+    /// Indices of the plain-text patterns equal to `line`, sorted.
+    fn same_text(&self, line: &str) -> &[u32] {
+        self.by_text
+            .get(line)
+            .map_or(&[], |&(a, b)| &self.ids[a as usize..b as usize])
     }
 
     /// The first pattern in `lo..hi` that takes the line.
@@ -54,10 +94,9 @@ impl Chain {
         line: &str,
         m: &mut impl FnMut(usize) -> bool,
     ) -> Option<usize> {
-        let lit = self.by_text.get(line).and_then(|v| {
-            let at = v.partition_point(|&i| i < lo);
-            v.get(at).copied().filter(|&i| i < hi)
-        });
+        let v = self.same_text(line);
+        let at = v.partition_point(|&i| (i as usize) < lo);
+        let lit = v.get(at).map(|&i| i as usize).filter(|&i| i < hi);
         let stop = lit.unwrap_or(hi);
         let from = self.other.partition_point(|&i| i < lo);
         self.other[from..]
@@ -92,10 +131,9 @@ impl Chain {
                 }
                 // The required pattern at b.
                 if b < len {
-                    let takes = match self.by_text.get(text) {
-                        Some(v) if v.binary_search(&b).is_ok() => true,
-                        _ => self.other.binary_search(&b).is_ok() && m(b, j),
-                    };
+                    let same = self.same_text(text);
+                    let takes = same.binary_search(&(b as u32)).is_ok()
+                        || (self.other.binary_search(&b).is_ok() && m(b, j));
                     if takes {
                         next.push((b + 1, self.next_req[b + 1]));
                     }

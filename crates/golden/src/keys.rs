@@ -48,22 +48,7 @@ impl KeyFinder {
 
     /// The key column of `line`, if the regex matches and group 1 is not blank.
     pub(crate) fn span(&mut self, line: &str) -> Option<KeySpan> {
-        let (gs, ge) = if self.prefix_safe {
-            let m = self.re.find(line)?;
-            let prefix = &line[..m.end()];
-            match self.cache.get(prefix) {
-                Some(hit) => (*hit)?,
-                None => {
-                    let found = self.groups(prefix);
-                    if self.cache.len() < CACHE_LIMIT {
-                        self.cache.insert(prefix.into(), found);
-                    }
-                    found?
-                }
-            }
-        } else {
-            self.groups(line)?
-        };
+        let (gs, ge) = self.group(line)?;
         let raw = &line[gs..ge];
         let start = gs + (raw.len() - raw.trim_start().len());
         let end = ge - (raw.len() - raw.trim_end().len());
@@ -81,6 +66,26 @@ impl KeyFinder {
             pad_end,
             group_end: ge,
         })
+    }
+
+    /// The byte range of group 1 of the key regex's match in `line`. Captures
+    /// (a slower engine than a plain find) run once per distinct matched prefix.
+    pub(crate) fn group(&mut self, line: &str) -> Option<(usize, usize)> {
+        if !self.prefix_safe {
+            return self.groups(line);
+        }
+        let m = self.re.find(line)?;
+        let prefix = &line[..m.end()];
+        match self.cache.get(prefix) {
+            Some(hit) => *hit,
+            None => {
+                let found = self.groups(prefix);
+                if self.cache.len() < CACHE_LIMIT {
+                    self.cache.insert(prefix.into(), found);
+                }
+                found
+            }
+        }
     }
 
     fn groups(&mut self, hay: &str) -> Option<(usize, usize)> {

@@ -9,23 +9,23 @@
 //! the one that the padded lines show (or `%width N`), and every line must agree.
 
 use crate::error::SpecError;
-use crate::keys::KeySpan;
-use regex::Regex;
+use crate::keys::{KeyFinder, KeySpan};
 
 /// Longest run of spaces for which every length is tried.
 const EXHAUSTIVE: usize = 256;
 
 /// How many of the spaces after the key in `line` are column padding.
-pub(crate) fn padding(key: &Regex, line: &str, s: KeySpan) -> usize {
+pub(crate) fn padding(key: &mut KeyFinder, line: &str, s: KeySpan) -> usize {
     let total = s.pad_end - s.end;
     let inside = s.group_end.saturating_sub(s.end).min(total);
     let at = s.end + inside;
     let want = &line[s.start..s.end];
-    let same_key = |r: usize| {
-        let cut = format!("{}{}", &line[..at], &line[at + r..]);
-        key.captures(&cut)
-            .and_then(|c| c.get(1))
-            .is_some_and(|g| g.start() <= s.start && g.as_str().trim() == want)
+    let mut same_key = |r: usize| {
+        let mut cut = String::with_capacity(line.len() - r);
+        cut.push_str(&line[..at]);
+        cut.push_str(&line[at + r..]);
+        key.group(&cut)
+            .is_some_and(|(a, b)| a <= s.start && cut[a..b].trim() == want)
     };
     let spare = total - inside;
     if spare == 0 {

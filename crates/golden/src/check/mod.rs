@@ -93,7 +93,7 @@ struct Checker<'s, 'a> {
     projs: FxHashMap<(usize, usize, usize), Proj<'a>>,
     leaf_memo: FxHashMap<(usize, usize, usize), bool>,
     /// Ordered blocks whose counts are all at most one, indexed (see `chain`).
-    chains: FxHashMap<usize, Option<Chain>>,
+    chains: FxHashMap<usize, Option<Chain<'s>>>,
     values: Vec<String>,
     value_ids: FxHashMap<String, u32>,
     /// Why the search over mappings stopped before trying them all.

@@ -20,15 +20,21 @@ pub(super) fn unordered(
 ) -> (bool, Vec<(usize, usize)>) {
     let cx = spec.cx();
     // Group identical lines and identical patterns: the flow network stays small.
-    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    let mut gi: FxHashMap<&str, usize> = FxHashMap::default();
-    for (j, l) in lines.iter().enumerate() {
-        let g = *gi.entry(l).or_insert_with(|| {
-            groups.push((l, Vec::new()));
-            groups.len() - 1
-        });
-        groups[g].1.push(j);
-    }
+    // Flat arrays, not a list per group: a million distinct lines are a million
+    // groups.
+    let mut texts: Vec<&str> = Vec::new();
+    let mut gi: FxHashMap<&str, u32> = FxHashMap::default();
+    let group_of: Vec<u32> = lines
+        .iter()
+        .map(|l| {
+            *gi.entry(l).or_insert_with(|| {
+                texts.push(l);
+                u32::try_from(texts.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    let members = Flat::new(texts.len(), group_of.iter().copied());
+    drop(group_of);
     let mut pats: Vec<Pattern> = Vec::new();
     let mut pi: FxHashMap<u32, usize> = FxHashMap::default();
     for (i, it) in block.items.iter().enumerate() {
@@ -44,44 +50,69 @@ pub(super) fn unordered(
         };
         e.3.push(i);
     }
-    // A pattern without regexes stands for exactly one line: look it up.
-    let index = Index::new(&groups);
-    let edges: Vec<Vec<usize>> = pats
-        .iter()
-        .map(|p| {
+    drop(pi);
+    // A pattern without regexes stands for exactly one line: look it up. The
+    // others are tried only on the lines that share their literal ends.
+    let edges = {
+        let exact: Vec<Option<String>> = pats
+            .iter()
+            .map(|p| spec.templates[p.0 as usize].exact_line(sigma, spec.key_width))
+            .collect();
+        let loose: Vec<&Template> = pats
+            .iter()
+            .zip(&exact)
+            .filter(|(_, e)| e.is_none())
+            .map(|(p, _)| &spec.templates[p.0 as usize])
+            .collect();
+        let mut near = candidates(&texts, &loose).into_iter();
+        let mut start: Vec<u32> = Vec::with_capacity(pats.len() + 1);
+        let mut to: Vec<u32> = Vec::new();
+        for (p, e) in pats.iter().zip(&exact) {
+            start.push(u32::try_from(to.len()).unwrap_or(u32::MAX));
             let t = &spec.templates[p.0 as usize];
-            match t.exact_line(sigma, spec.key_width) {
-                Some(line) => gi
-                    .get(line.as_str())
-                    .filter(|&&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
-                    .map(|&g| vec![g])
-                    .unwrap_or_default(),
-                None => index
-                    .candidates(t)
-                    .into_iter()
-                    .filter(|&g| matches(t, groups[g].0, &cx, &mut Bind::fixed(sigma)))
-                    .collect(),
+            let fits = |g: &u32| matches(t, texts[*g as usize], &cx, &mut Bind::fixed(sigma));
+            match e {
+                Some(line) => to.extend(gi.get(line.as_str()).copied().filter(fits)),
+                None => to.extend(
+                    near.next()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|g| u32::try_from(g).unwrap_or(u32::MAX))
+                        .filter(fits),
+                ),
             }
-        })
-        .collect();
+        }
+        start.push(u32::try_from(to.len()).unwrap_or(u32::MAX));
+        Flat { start, items: to }
+    };
+    drop(gi);
+    let ng = texts.len();
     let run = |cap: &dyn Fn(&Pattern) -> u64| {
         let (src, sink) = (0, 1);
-        let mut fl = Flow::new(2 + groups.len() + pats.len());
-        for (g, grp) in groups.iter().enumerate() {
-            fl.edge(src, 2 + g, grp.1.len() as u64);
+        let mut fl = Flow::new(2 + ng + pats.len());
+        for g in 0..ng {
+            fl.edge(src, 2 + g, members.get(g).len() as u64);
         }
-        let mut ids = Vec::new();
+        // Edge ids of pattern-line edges, in the order of `edges`.
+        let mut ids: Vec<usize> = Vec::with_capacity(edges.items.len());
         for (p, pat) in pats.iter().enumerate() {
-            for &g in &edges[p] {
-                ids.push((p, g, fl.edge(2 + g, 2 + groups.len() + p, u64::MAX / 4)));
+            for &g in edges.get(p) {
+                ids.push(fl.edge(2 + g as usize, 2 + ng + p, u64::MAX / 4));
             }
-            fl.edge(2 + groups.len() + p, sink, cap(pat));
+            fl.edge(2 + ng + p, sink, cap(pat));
         }
         let total = fl.max_flow(src, sink);
-        let used: Vec<(usize, usize, u64)> = ids
-            .iter()
-            .map(|&(p, g, id)| (p, g, fl.flow_on(id)))
-            .collect();
+        let mut used: Vec<(usize, usize, u64)> = Vec::new();
+        let mut k = 0;
+        for p in 0..pats.len() {
+            for &g in edges.get(p) {
+                let f = fl.flow_on(ids[k]);
+                k += 1;
+                if f > 0 {
+                    used.push((p, g as usize, f));
+                }
+            }
+        }
         (total, used)
     };
     let nlines = lines.len() as u64;
@@ -93,13 +124,14 @@ pub(super) fn unordered(
     let ok = all == nlines && req == need;
     // Assignment for reports: hand out lines of each group to the items of a pattern.
     let mut pairs = Vec::new();
-    let mut next_line: Vec<usize> = vec![0; groups.len()];
+    let mut next_line: Vec<usize> = vec![0; ng];
     for (p, g, f) in used {
         let mut left = f as usize;
         let items = &pats[p].3;
+        let of_g = members.get(g);
         let mut k = 0;
-        while left > 0 && next_line[g] < groups[g].1.len() {
-            pairs.push((items[k % items.len()], groups[g].1[next_line[g]]));
+        while left > 0 && next_line[g] < of_g.len() {
+            pairs.push((items[k % items.len()], of_g[next_line[g]] as usize));
             next_line[g] += 1;
             left -= 1;
             k += 1;
@@ -108,69 +140,206 @@ pub(super) fn unordered(
     (ok, pairs)
 }
 
-/// Distinct lines sorted by their text and by their reversed text, so that the
-/// lines a pattern can match are found by its literal prefix and suffix (binary
-/// search) instead of by trying every line.
-struct Index {
-    fwd: Vec<(String, usize)>,
-    rev: Vec<(String, usize)>,
-    all: usize,
+/// Lists of `u32` in one array: list `i` is `items[start[i]..start[i + 1]]`.
+struct Flat {
+    start: Vec<u32>,
+    items: Vec<u32>,
 }
 
-impl Index {
-    fn new(groups: &[(&str, Vec<usize>)]) -> Self {
-        let mut fwd: Vec<(String, usize)> = groups
-            .iter()
-            .enumerate()
-            .map(|(g, (l, _))| ((*l).to_owned(), g))
-            .collect();
-        let mut rev: Vec<(String, usize)> = groups
-            .iter()
-            .enumerate()
-            .map(|(g, (l, _))| (l.chars().rev().collect(), g))
-            .collect();
-        fwd.sort_unstable();
-        rev.sort_unstable();
-        Index {
-            fwd,
-            rev,
-            all: groups.len(),
+impl Flat {
+    /// Lists `0..n`; `of` gives the list of each index `0, 1, ...` in turn, so
+    /// each list holds its indices in increasing order.
+    fn new(n: usize, of: impl Iterator<Item = u32> + Clone) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for b in of.clone() {
+            start[b as usize + 1] += 1;
         }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![0u32; start[n] as usize];
+        for (j, b) in of.enumerate() {
+            items[fill[b as usize] as usize] = u32::try_from(j).unwrap_or(u32::MAX);
+            fill[b as usize] += 1;
+        }
+        Flat { start, items }
     }
 
-    /// Lines that start with the template's leading text and end with its
-    /// trailing text (the smaller of the two ranges), in line order.
-    fn candidates(&self, t: &Template) -> Vec<usize> {
-        let lit = |s: &Seg| match s {
-            Seg::Lit(l) => Some(l.to_string()),
-            _ => None,
+    fn get(&self, i: usize) -> &[u32] {
+        &self.items[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+/// The leading (`Pre`) or trailing (`Suf`) literal text of patterns.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum End {
+    Pre,
+    Suf,
+}
+
+/// The last (or first) `len` bytes of `s` as a key, if it has that many.
+fn end_key(s: &[u8], end: End, len: usize) -> Option<u64> {
+    use std::hash::Hasher;
+    if s.len() < len {
+        return None;
+    }
+    let part = match end {
+        End::Pre => &s[..len],
+        End::Suf => &s[s.len() - len..],
+    };
+    let mut h = crate::fxhash::FxHasher::default();
+    h.write(part);
+    Some(h.finish())
+}
+
+/// The best range found for a pattern: (count, side, key length, lo, hi).
+type Range = (usize, End, usize, usize, usize);
+
+/// Key length for a literal end of `len` bytes: the largest power of two not
+/// above it (at most 64), so that few lengths are indexed whatever the
+/// patterns, and a key is at least half the literal it stands for.
+fn key_len(len: usize) -> usize {
+    if len == 0 {
+        0
+    } else {
+        (1usize << len.ilog2()).min(64)
+    }
+}
+
+/// For each template, the lines (indices into `lines`, sorted) that may match
+/// it: those sharing its literal prefix's or suffix's key, whichever side has
+/// fewer; every line when it has no literal end. A superset: the matcher has
+/// the last word.
+///
+/// Lines and patterns are hashed by their ends at each key length in use
+/// (at most 7 per side), both lists sorted, and merged: O((lines + patterns)
+/// log) with sequential memory access, instead of a binary search over the
+/// lines' text for each pattern (a cache miss per step on a million lines).
+fn candidates(lines: &[&str], tpls: &[&Template]) -> Vec<Vec<usize>> {
+    let ends: Vec<[Vec<u8>; 2]> = tpls
+        .iter()
+        .map(|t| {
+            fn lit(s: &Seg) -> Option<&[u8]> {
+                match s {
+                    Seg::Lit(l) => Some(l.as_bytes()),
+                    _ => None,
+                }
+            }
+            let pre: Vec<u8> = t.segs.iter().map_while(lit).flatten().copied().collect();
+            let mut rsuf: Vec<&[u8]> = t.segs.iter().rev().map_while(lit).collect();
+            rsuf.reverse();
+            [pre, rsuf.concat()]
+        })
+        .collect();
+    let mut best: Vec<Option<Range>> = vec![None; tpls.len()];
+    let mut tables: FxHashMap<(End, usize), Vec<(u64, u32)>> = FxHashMap::default();
+    for (side, end) in [End::Pre, End::Suf].into_iter().enumerate() {
+        let mut queries: FxHashMap<usize, Vec<(u64, u32)>> = FxHashMap::default();
+        for (p, e) in ends.iter().enumerate() {
+            let len = key_len(e[side].len());
+            if let Some(k) = end_key(&e[side], end, len).filter(|_| len > 0) {
+                queries.entry(len).or_default().push((k, p as u32));
+            }
+        }
+        for (len, mut qs) in queries {
+            let mut table: Vec<(u64, u32)> = lines
+                .iter()
+                .enumerate()
+                .filter_map(|(g, l)| Some((end_key(l.as_bytes(), end, len)?, g as u32)))
+                .collect();
+            table.sort_unstable();
+            qs.sort_unstable();
+            // Queries in key order: each table entry is passed once (a key shared
+            // by many patterns is measured once).
+            let (mut lo, mut hi) = (0, 0);
+            for (k, p) in qs {
+                if hi == lo || table[lo].0 != k {
+                    lo = hi.max(lo);
+                    while lo < table.len() && table[lo].0 < k {
+                        lo += 1;
+                    }
+                    hi = lo;
+                    while hi < table.len() && table[hi].0 == k {
+                        hi += 1;
+                    }
+                }
+                let b = &mut best[p as usize];
+                if b.is_none_or(|b| hi - lo < b.0) {
+                    *b = Some((hi - lo, end, len, lo, hi));
+                }
+            }
+            tables.insert((end, len), table);
+        }
+    }
+    best.into_iter()
+        .map(|b| match b {
+            None => (0..lines.len()).collect(),
+            // Sorted by (key, line): the lines of one key are in order.
+            Some((_, end, len, lo, hi)) => tables[&(end, len)][lo..hi]
+                .iter()
+                .map(|&(_, g)| g as usize)
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line that has a template's literal prefix and suffix is among its
+    /// candidates, in line order (random lines and templates, brute force).
+    #[test]
+    fn candidates_hold_every_line_with_the_literal_ends() {
+        let x = std::cell::Cell::new(0x2545_F491_4F6C_DD1D_u64);
+        let rnd = |k: u64| {
+            let mut v = x.get();
+            v ^= v << 13;
+            v ^= v >> 7;
+            v ^= v << 17;
+            x.set(v);
+            (v % k) as usize
         };
-        let prefix: String = t.segs.iter().map_while(lit).collect();
-        let suffix: String = t
-            .segs
-            .iter()
-            .rev()
-            .map_while(lit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let range = |v: &[(String, usize)], p: &str| {
-            let lo = v.partition_point(|(s, _)| s.as_str() < p);
-            let hi = lo + v[lo..].partition_point(|(s, _)| s.starts_with(p));
-            (lo, hi)
-        };
-        let (a, b) = range(&self.fwd, &prefix);
-        let rsuffix: String = suffix.chars().rev().collect();
-        let (c, d) = range(&self.rev, &rsuffix);
-        let mut out: Vec<usize> = if prefix.is_empty() && suffix.is_empty() {
-            (0..self.all).collect()
-        } else if b - a <= d - c {
-            self.fwd[a..b].iter().map(|x| x.1).collect()
-        } else {
-            self.rev[c..d].iter().map(|x| x.1).collect()
-        };
-        out.sort_unstable();
-        out
+        let word = |n: usize| -> String { (0..n).map(|_| ["a", "b", " "][rnd(3)]).collect() };
+        for _ in 0..300 {
+            let lines: Vec<String> = (0..1 + rnd(40))
+                .map(|_| {
+                    let n = rnd(14);
+                    word(n)
+                })
+                .collect();
+            let tpls: Vec<Template> = (0..1 + rnd(10))
+                .map(|_| {
+                    let (a, b) = (rnd(6), rnd(6));
+                    let mut segs = Vec::new();
+                    if a > 0 {
+                        segs.push(Seg::Lit(word(a).into()));
+                    }
+                    segs.push(Seg::Re(0));
+                    if b > 0 {
+                        segs.push(Seg::Lit(word(b).into()));
+                    }
+                    Template::new(segs)
+                })
+                .collect();
+            let texts: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let refs: Vec<&Template> = tpls.iter().collect();
+            let got = candidates(&texts, &refs);
+            for (t, c) in tpls.iter().zip(&got) {
+                assert!(c.windows(2).all(|w| w[0] < w[1]), "sorted: {c:?}");
+                let lit = |s: Option<&Seg>| match s {
+                    Some(Seg::Lit(l)) => l.to_string(),
+                    _ => String::new(),
+                };
+                let (pre, suf) = (lit(t.segs.first()), lit(t.segs.last()));
+                for (g, l) in texts.iter().enumerate() {
+                    let fits = l.len() >= pre.len() + suf.len()
+                        && l.starts_with(&pre)
+                        && l.ends_with(&suf);
+                    assert!(!fits || c.contains(&g), "{l:?} for {pre:?}..{suf:?}: {c:?}");
+                }
+            }
+        }
     }
 }
