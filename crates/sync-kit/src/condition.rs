@@ -48,6 +48,14 @@
 //! - **No poisoning**: a [`ConditionGuard`] dropped during a panic releases the lock.
 //! - **Fairness**: notifies pick the oldest waiters; getting the lock back after
 //!   a wake-up is as unfair as the lock itself.
+//! - **Wait morphing**: `notify_n(n)` with `n > 1` and `notify_all` do not wake
+//!   the picked waiters at once to fight for the lock: they move them onto the
+//!   lock's queue (all of them while the lock is held, as it is when the
+//!   notifier holds it), so each release of the lock wakes one. A moved waiter
+//!   counts as notified even if its timeout ends before it gets the lock back,
+//!   and reports (a deadlock report, [`crate::thread::dump`]) show it waiting on
+//!   the lock. Under the simulator notifies wake the waiters directly: the
+//!   order in which they get the lock is the same choice either way.
 //! - **Memory ordering**: a woken waiter re-acquires the lock, so everything the
 //!   notifier did before releasing the lock happens-before `wait` returns.
 //!

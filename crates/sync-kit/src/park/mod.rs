@@ -17,16 +17,23 @@
 //! - a waiter reports [`Park::Unparked`] exactly when some unpark picked it, even
 //!   if its deadline passed at the same moment, so counts such as "notify woke
 //!   exactly n" hold;
-//! - no spurious wake-ups reach the caller.
+//! - no spurious wake-ups reach the caller;
+//! - wait morphing ([`unpark_requeue`]) moves waiters from one key's queue to
+//!   another's with both queues locked, so a waiter is always in exactly one
+//!   queue or granted, and its deadline takes it out of the queue it is in.
 //!
 //! Backends: the real one sleeps in the operating system (`std::thread::park`);
 //! under the simulator ([`crate::sim`]) a parked thread gives up the baton and
 //! is made runnable again by an unpark or by its virtual deadline; under loom the
-//! models of `scripts/loom.sh` see every step.
+//! models of `scripts/loom.sh` see every step. The layer's requeue works under
+//! all three (a moved entry keeps its seat), but [`crate::Condition`] only
+//! morphs in real time: the simulator explores semantics, which morphing does
+//! not change, so its schedules stay those of a plain wake-up.
 //!
 //! Each parked thread also records what it waits on ([`WaitOn`]): the kind of
 //! object, its address, where it was created and where the wait was called. The
-//! simulator's deadlock report reads it.
+//! simulator's deadlock report reads it. A requeue rewrites it, so a
+//! condition's waiter moved onto its lock is reported as waiting on the lock.
 
 mod parker;
 mod table;
@@ -143,9 +150,11 @@ pub(crate) struct Morph<'a> {
 
 /// [`park`] for a waiter that [`unpark_requeue`] may move onto `morph.key`'s
 /// queue (a condition's waiter, onto its lock). It then sleeps on in that
-/// queue; an unpark of that key ends the park, with that unpark's token. A
-/// deadline that passes after the move removes the waiter from the queue it is
-/// in, with that queue's `timed_out`.
+/// queue; an unpark of that key ends the park, with that unpark's token. The
+/// move itself counts as the wake-up: a deadline that passes after it removes
+/// the waiter from the queue it is now in (running `morph.timed_out` there)
+/// and the park ends as [`Park::Unparked`] with [`TOKEN_NORMAL`], so the
+/// caller re-acquires the lock itself.
 pub(crate) fn park_morphing(
     key: usize,
     morph: Morph<'_>,
@@ -225,8 +234,10 @@ fn park_at(
                     timed_out(!pair.a().has(key));
                     Park::TimedOut
                 } else if pair.b().remove(morph.key, &parker) {
+                    // Moved, so picked by the requeue: that was the wake-up
+                    // (the caller now acquires the lock like anyone else).
                     (morph.timed_out)(!pair.b().has(morph.key));
-                    Park::TimedOut
+                    Park::Unparked(TOKEN_NORMAL)
                 } else {
                     Park::Unparked(parker.token())
                 }
