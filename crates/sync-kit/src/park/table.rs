@@ -3,7 +3,9 @@
 //! A fixed array of buckets, each a short std mutex over a FIFO of entries;
 //! a key hashes to one bucket, and all waiters of a key are in that bucket in
 //! arrival order. A bucket lock is held only for queue edits and the callbacks
-//! of [`super`], never while a thread sleeps.
+//! of [`super`], never while a thread sleeps. A requeue holds two buckets at
+//! once ([`lock_pair`]), always the lower index first, so two requeues (or a
+//! requeue and a timed-out waiter leaving) cannot deadlock.
 
 use std::collections::VecDeque;
 
