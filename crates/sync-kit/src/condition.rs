@@ -48,6 +48,14 @@
 //! - **No poisoning**: a [`ConditionGuard`] dropped during a panic releases the lock.
 //! - **Fairness**: notifies pick the oldest waiters; getting the lock back after
 //!   a wake-up is as unfair as the lock itself.
+//! - **Wait morphing**: `notify_n(n)` with `n > 1` and `notify_all` do not wake
+//!   the picked waiters at once to fight for the lock: they move them onto the
+//!   lock's queue (all of them while the lock is held, as it is when the
+//!   notifier holds it), so each release of the lock wakes one. A moved waiter
+//!   counts as notified even if its timeout ends before it gets the lock back,
+//!   and reports (a deadlock report, [`crate::thread::dump`]) show it waiting on
+//!   the lock. Under the simulator notifies wake the waiters directly: the
+//!   order in which they get the lock is the same choice either way.
 //! - **Memory ordering**: a woken waiter re-acquires the lock, so everything the
 //!   notifier did before releasing the lock happens-before `wait` returns.
 //!
@@ -89,8 +97,8 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::lock::Lock;
-use crate::park::{self, Park, WaitOn};
+use crate::lock::{Lock, RawLock};
+use crate::park::{self, Morph, Park, WaitOn};
 use crate::rlock::{RLock, RLockState};
 use std::panic::Location;
 
@@ -103,6 +111,9 @@ use crate::time::Deadline;
 use std::ops::Deref;
 use std::sync::Arc;
 
+// The sealed trait hands out the crate-private `RawLock`: nothing outside
+// the crate can name or call it.
+#[allow(private_interfaces)]
 mod sealed {
     use super::*;
 
@@ -123,6 +134,11 @@ mod sealed {
         fn release_save(&self) -> Result<Self::Saved>;
         #[track_caller]
         fn acquire_restore(&self, saved: Self::Saved);
+        /// `acquire_restore` after a release handed the lock to the waiter.
+        #[track_caller]
+        fn restore_handed_off(&self, saved: Self::Saved);
+        /// The lock's state machine, kind and creation site (wait morphing).
+        fn raw_parts(&self) -> (&RawLock, &'static str, &'static Location<'static>);
         fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     }
 
@@ -152,6 +168,11 @@ mod sealed {
         #[track_caller]
         fn acquire_restore(&self, (): ()) {
             Lock::acquire(self);
+        }
+        fn restore_handed_off(&self, (): ()) {}
+        fn raw_parts(&self) -> (&RawLock, &'static str, &'static Location<'static>) {
+            let (raw, created) = Lock::raw_parts(self);
+            (raw, "Lock", created)
         }
         fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             fmt::Debug::fmt(self, f)
@@ -184,6 +205,14 @@ mod sealed {
         #[track_caller]
         fn acquire_restore(&self, saved: RLockState) {
             RLock::acquire_restore(self, saved)
+        }
+        #[track_caller]
+        fn restore_handed_off(&self, saved: RLockState) {
+            RLock::restore_handed_off(self, saved)
+        }
+        fn raw_parts(&self) -> (&RawLock, &'static str, &'static Location<'static>) {
+            let (raw, created) = RLock::raw_parts(self);
+            (raw, "RLock", created)
         }
         fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             fmt::Debug::fmt(self, f)
@@ -446,9 +475,18 @@ impl<L: ConditionLock> Condition<L> {
         // queue lock, so `notify(n)` wakes exactly n.
         let key = park::key_of(self);
         let on = WaitOn::new("Condition", key, Some(self.created), Location::caller());
+        // A notify may move us onto the lock's queue (wait morphing); a
+        // deadline that passes there takes us out of that queue.
+        let (raw, _, _) = self.lock.raw_parts();
+        let left_lock_queue = |was_last| raw.requeued_timed_out(was_last);
+        let morph = Morph {
+            key: park::key_of(raw),
+            timed_out: &left_lock_queue,
+        };
         let mut saved = None;
-        let outcome = park::park(
+        let outcome = park::park_morphing(
             key,
+            morph,
             || true,
             || saved = Some(self.lock.release_save()),
             |_| {},
@@ -456,9 +494,18 @@ impl<L: ConditionLock> Condition<L> {
             on,
         );
         let notified = matches!(outcome, Park::Unparked(_));
+        // Woken from the lock's queue with the handoff token, we hold the
+        // lock already.
+        let handed_off = outcome == Park::Unparked(park::TOKEN_HANDOFF);
         match saved {
+            Some(Ok(saved)) if handed_off => self.lock.restore_handed_off(saved),
             Some(Ok(saved)) => self.lock.acquire_restore(saved),
-            Some(Err(err)) => return Err(err),
+            Some(Err(err)) => {
+                if handed_off {
+                    let _ = raw.release();
+                }
+                return Err(err);
+            }
             None => {}
         }
         Ok(notified)
@@ -529,9 +576,25 @@ impl<L: ConditionLock> Condition<L> {
         if !self.lock.is_owned() {
             return Err(Error::not_owner("cannot notify on un-acquired lock"));
         }
-        let woken = park::unpark_n(park::key_of(self), n, |_| {});
+        let key = park::key_of(self);
+        // Wait morphing: move the waiters onto the lock's queue, so each
+        // release wakes one, instead of waking them all to fight for the lock.
+        // Not under the simulator, which explores semantics (unchanged by
+        // morphing) and keeps its schedules simple.
+        let woken = if n > 1 && !crate::sim::active() {
+            let (raw, kind, created) = self.lock.raw_parts();
+            let object = park::key_of(raw);
+            raw.requeue_from(key, n, |on| WaitOn {
+                kind,
+                object,
+                created: Some(created),
+                ..on
+            })
+        } else {
+            park::unpark_n(key, n, |_| {})
+        };
         crate::observe::notify(woken, || {
-            crate::observe::Object::new("Condition", park::key_of(self), self.created)
+            crate::observe::Object::new("Condition", key, self.created)
         });
         Ok(())
     }

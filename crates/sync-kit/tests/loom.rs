@@ -175,6 +175,78 @@ fn condition_over_lock_restores_the_lock() {
     });
 }
 
+/// Wait morphing: notify_all moves both waiters onto the held lock; each
+/// release must wake the next, whether or not a waiter had begun to wait.
+#[test]
+fn condition_notify_all_requeues_onto_the_lock() {
+    loom::model(|| {
+        let cond = Arc::new(Condition::new());
+        let ready = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::new(Racy::new());
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let (cond, ready, counter) =
+                    (Arc::clone(&cond), Arc::clone(&ready), Arc::clone(&counter));
+                thread::spawn(move || {
+                    let _guard = cond.lock();
+                    let seen = cond
+                        .wait_for(|| ready.load(Ordering::Relaxed) == 1, None)
+                        .unwrap();
+                    assert!(seen);
+                    // Each woken waiter holds the lock alone.
+                    counter.bump();
+                })
+            })
+            .collect();
+        {
+            let _guard = cond.lock();
+            ready.store(1, Ordering::Relaxed);
+            cond.notify_all().unwrap();
+        }
+        waiters.into_iter().for_each(|w| w.join().unwrap());
+        assert_eq!(counter.get(), 2);
+        assert!(!cond.underlying().locked());
+        assert_eq!(cond.waiters(), 0);
+    });
+}
+
+/// Over a plain Lock the notifier need not hold it: a notify_all racing the
+/// holder's release either moves the waiter onto the still-held lock (the
+/// release then wakes it) or finds it free and wakes the waiter directly.
+#[test]
+fn condition_notify_all_racing_the_holders_release() {
+    loom::model(|| {
+        let cond = Arc::new(Condition::from_lock(Lock::new()));
+        let ready = Arc::new(AtomicUsize::new(0));
+        let waiter = {
+            let (cond, ready) = (Arc::clone(&cond), Arc::clone(&ready));
+            thread::spawn(move || {
+                let _guard = cond.lock();
+                while ready.load(Ordering::Relaxed) == 0 {
+                    assert!(cond.wait().unwrap());
+                }
+            })
+        };
+        spin_until(|| cond.waiters() == 1);
+        cond.acquire();
+        ready.store(1, Ordering::Relaxed);
+        let notifier = {
+            let cond = Arc::clone(&cond);
+            thread::spawn(move || {
+                if cond.notify_all().is_err() {
+                    // The holder let go first: notify as its owner.
+                    let _guard = cond.lock();
+                    cond.notify_all().unwrap();
+                }
+            })
+        };
+        cond.release().unwrap();
+        notifier.join().unwrap();
+        waiter.join().unwrap();
+        assert!(!cond.underlying().locked());
+    });
+}
+
 #[test]
 fn condition_notify_n_wakes_exactly_n() {
     loom::model(|| {

@@ -201,6 +201,11 @@ impl<T> Lock<T> {
         crate::sync::lock_std(&self.data)
     }
 
+    /// The state machine and the creation site, for a condition's wait morphing.
+    pub(crate) fn raw_parts(&self) -> (&RawLock, &'static Location<'static>) {
+        (&self.raw, self.created)
+    }
+
     #[inline]
     fn wait_on(&self, site: &'static Location<'static>) -> WaitOn {
         WaitOn::new("Lock", park::key_of(&self.raw), Some(self.created), site)

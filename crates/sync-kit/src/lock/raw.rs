@@ -1,7 +1,7 @@
 //! The state machine of a plain lock over the blocking layer.
 
 use crate::error::{Error, Result};
-use crate::park::{self, Park, WaitOn};
+use crate::park::{self, Park, Requeue, WaitOn};
 use crate::sync::atomic::{AtomicU8, Ordering};
 use crate::time::Deadline;
 
@@ -153,6 +153,66 @@ impl RawLock {
             park::TOKEN_NORMAL
         });
         Ok(())
+    }
+
+    /// Wait morphing: moves up to `n` of the oldest waiters parked on `from`
+    /// (a condition's key) onto this lock's queue, so that each release wakes
+    /// one of them instead of all of them waking at once to fight for the
+    /// lock. If the lock is held, all are moved and the PARKED bit is set
+    /// (atomically with the check, so a racing release either sees the bit or
+    /// made the lock free first); if it is free, the oldest is woken to take
+    /// it and the rest wait behind it. `relabel` gives a moved waiter's new
+    /// description. Returns how many waiters were taken.
+    pub(crate) fn requeue_from(
+        &self,
+        from: usize,
+        n: usize,
+        relabel: impl Fn(WaitOn) -> WaitOn,
+    ) -> usize {
+        park::unpark_requeue(
+            from,
+            park::key_of(self),
+            n,
+            || self.requeue_decision(),
+            relabel,
+            |_, moved| {
+                if moved > 0 {
+                    self.state.fetch_or(PARKED, Ordering::Relaxed);
+                }
+            },
+        )
+    }
+
+    /// Runs with both queues locked: a held lock gets the PARKED bit now, so
+    /// its release will take the slow path (and wait for the queue lock).
+    fn requeue_decision(&self) -> Requeue {
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & LOCKED == 0 {
+                return Requeue::UnparkOneRequeueRest;
+            }
+            if state & PARKED != 0 {
+                return Requeue::RequeueAll;
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                state | PARKED,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Requeue::RequeueAll,
+                Err(now) => state = now,
+            }
+        }
+    }
+
+    /// A waiter moved here by [`RawLock::requeue_from`] left this lock's
+    /// queue at its deadline (called with the queue locked); `was_last` says
+    /// whether no waiter remains, so PARKED can be cleared.
+    pub(crate) fn requeued_timed_out(&self, was_last: bool) {
+        if was_last {
+            self.state.fetch_and(!PARKED, Ordering::Relaxed);
+        }
     }
 
     #[inline]

@@ -17,16 +17,23 @@
 //! - a waiter reports [`Park::Unparked`] exactly when some unpark picked it, even
 //!   if its deadline passed at the same moment, so counts such as "notify woke
 //!   exactly n" hold;
-//! - no spurious wake-ups reach the caller.
+//! - no spurious wake-ups reach the caller;
+//! - wait morphing ([`unpark_requeue`]) moves waiters from one key's queue to
+//!   another's with both queues locked, so a waiter is always in exactly one
+//!   queue or granted, and its deadline takes it out of the queue it is in.
 //!
 //! Backends: the real one sleeps in the operating system (`std::thread::park`);
 //! under the simulator ([`crate::sim`]) a parked thread gives up the baton and
 //! is made runnable again by an unpark or by its virtual deadline; under loom the
-//! models of `scripts/loom.sh` see every step.
+//! models of `scripts/loom.sh` see every step. The layer's requeue works under
+//! all three (a moved entry keeps its seat), but [`crate::Condition`] only
+//! morphs in real time: the simulator explores semantics, which morphing does
+//! not change, so its schedules stay those of a plain wake-up.
 //!
 //! Each parked thread also records what it waits on ([`WaitOn`]): the kind of
 //! object, its address, where it was created and where the wait was called. The
-//! simulator's deadlock report reads it.
+//! simulator's deadlock report reads it. A requeue rewrites it, so a
+//! condition's waiter moved onto its lock is reported as waiting on the lock.
 
 mod parker;
 mod table;
@@ -123,8 +130,64 @@ pub(crate) fn park_tagged(
     before_sleep: impl FnOnce(),
     timed_out: impl FnOnce(bool),
     deadline: Deadline,
+    on: WaitOn,
+) -> Park {
+    let spot = Spot {
+        key,
+        tag,
+        morph: None,
+    };
+    park_at(spot, validate, before_sleep, timed_out, deadline, on)
+}
+
+/// Where [`unpark_requeue`] may move a waiter parked by [`park_morphing`]:
+/// the key of the queue it would join (a lock's) and what must happen when its
+/// deadline removes it from that queue (the lock's own `timed_out`).
+pub(crate) struct Morph<'a> {
+    pub(crate) key: usize,
+    pub(crate) timed_out: &'a dyn Fn(bool),
+}
+
+/// [`park`] for a waiter that [`unpark_requeue`] may move onto `morph.key`'s
+/// queue (a condition's waiter, onto its lock). It then sleeps on in that
+/// queue; an unpark of that key ends the park, with that unpark's token. The
+/// move itself counts as the wake-up: a deadline that passes after it removes
+/// the waiter from the queue it is now in (running `morph.timed_out` there)
+/// and the park ends as [`Park::Unparked`] with [`TOKEN_NORMAL`], so the
+/// caller re-acquires the lock itself.
+pub(crate) fn park_morphing(
+    key: usize,
+    morph: Morph<'_>,
+    validate: impl FnOnce() -> bool,
+    before_sleep: impl FnOnce(),
+    timed_out: impl FnOnce(bool),
+    deadline: Deadline,
+    on: WaitOn,
+) -> Park {
+    let spot = Spot {
+        key,
+        tag: 0,
+        morph: Some(morph),
+    };
+    park_at(spot, validate, before_sleep, timed_out, deadline, on)
+}
+
+/// The queue a park joins, and where it may be moved.
+struct Spot<'a> {
+    key: usize,
+    tag: u64,
+    morph: Option<Morph<'a>>,
+}
+
+fn park_at(
+    spot: Spot<'_>,
+    validate: impl FnOnce() -> bool,
+    before_sleep: impl FnOnce(),
+    timed_out: impl FnOnce(bool),
+    deadline: Deadline,
     mut on: WaitOn,
 ) -> Park {
+    let Spot { key, tag, morph } = spot;
     let parker = Parker::current();
     on.forever = deadline == Deadline::NEVER;
     let seat = crate::sim::seat();
@@ -152,14 +215,33 @@ pub(crate) fn park_tagged(
         Park::Unparked(parker.token())
     } else {
         // The deadline passed. An unpark may have picked us meanwhile: it
-        // removed us from the queue under the lock, so the queue decides.
-        let mut queue = table::lock(key);
-        if queue.remove(key, &parker) {
-            timed_out(!queue.has(key));
-            Park::TimedOut
-        } else {
-            // The unpark granted us (under this lock) before we looked.
-            Park::Unparked(parker.token())
+        // removed us from the queue under the lock, so the queue decides. A
+        // requeue moves us under both queues' locks, so with both held we are
+        // in exactly one of them, or granted.
+        match morph {
+            None => {
+                let mut queue = table::lock(key);
+                if queue.remove(key, &parker) {
+                    timed_out(!queue.has(key));
+                    Park::TimedOut
+                } else {
+                    Park::Unparked(parker.token())
+                }
+            }
+            Some(morph) => {
+                let mut pair = table::lock_pair(key, morph.key);
+                if pair.a().remove(key, &parker) {
+                    timed_out(!pair.a().has(key));
+                    Park::TimedOut
+                } else if pair.b().remove(morph.key, &parker) {
+                    // Moved, so picked by the requeue: that was the wake-up
+                    // (the caller now acquires the lock like anyone else).
+                    (morph.timed_out)(!pair.b().has(morph.key));
+                    Park::Unparked(TOKEN_NORMAL)
+                } else {
+                    Park::Unparked(parker.token())
+                }
+            }
         }
     };
     parker.finish();
@@ -228,6 +310,73 @@ pub(crate) fn unpark_tagged(key: usize, max_tag: u64, callback: impl FnOnce(bool
         entry.wake();
     }
     count
+}
+
+/// What [`unpark_requeue`] does with the waiters it takes; decided with both
+/// queues locked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Requeue {
+    /// Wake the oldest (the lock is free: it will take it, and its release
+    /// wakes the next) and move the rest.
+    UnparkOneRequeueRest,
+    /// Move them all: the lock is held, and its release wakes the first.
+    RequeueAll,
+}
+
+/// Wait morphing: takes the `n` oldest waiters of `from` and, as `decide`
+/// says, wakes the first of them and moves the rest, or moves them all, to
+/// the back of `to`'s queue, where an unpark of `to` wakes them one at a time.
+///
+/// Both queues are locked (in a fixed order) for the whole step, so a waiter
+/// is always in exactly one queue or granted. `decide` runs only if `from` has
+/// waiters; `relabel` rewrites a moved waiter's [`WaitOn`] (so reports name
+/// the queue it is in now); `callback` gets whether one was woken and how many
+/// were moved, with both queues still locked (a lock sets its PARKED bit
+/// there). Returns how many waiters were taken, woken or moved.
+pub(crate) fn unpark_requeue(
+    from: usize,
+    to: usize,
+    n: usize,
+    decide: impl FnOnce() -> Requeue,
+    relabel: impl Fn(WaitOn) -> WaitOn,
+    callback: impl FnOnce(bool, usize),
+) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    if from == to {
+        return unpark_n(from, n, |_| {});
+    }
+    let mut pair = table::lock_pair(from, to);
+    if !pair.a().has(from) {
+        return 0;
+    }
+    let woken = match decide() {
+        Requeue::UnparkOneRequeueRest => pair.a().pop(from).inspect(|entry| {
+            entry.parker.grant(TOKEN_NORMAL);
+        }),
+        Requeue::RequeueAll => None,
+    };
+    let mut moved = 0;
+    let room = n - usize::from(woken.is_some());
+    while moved < room {
+        let Some(mut entry) = pair.a().pop(from) else {
+            break;
+        };
+        if let Some(on) = entry.parker.waiting() {
+            entry.parker.prepare(relabel(on));
+        }
+        entry.retarget(to);
+        pair.b().push_entry(entry);
+        moved += 1;
+    }
+    callback(woken.is_some(), moved);
+    drop(pair);
+    let taken = moved + usize::from(woken.is_some());
+    if let Some(entry) = woken {
+        entry.wake();
+    }
+    taken
 }
 
 /// Wakes every thread parked on `key`. Returns how many were woken.

@@ -5,6 +5,7 @@ use std::panic::Location;
 
 use super::{RLock, current_thread_token, unacquired};
 use crate::error::Result;
+use crate::lock::RawLock;
 use crate::observe;
 use crate::sync::atomic::Ordering;
 use crate::time::Deadline;
@@ -74,5 +75,18 @@ impl RLock {
         let me = current_thread_token();
         self.take_lock(Deadline::NEVER, Location::caller(), hooked);
         self.take(me, state.count, hooked);
+    }
+
+    /// The state machine and the creation site, for a condition's wait morphing.
+    pub(crate) fn raw_parts(&self) -> (&RawLock, &'static Location<'static>) {
+        (&self.lock, self.created)
+    }
+
+    /// [`RLock::acquire_restore`] for a caller that was handed the lock
+    /// underneath by its release: only the owner and depth are restored.
+    #[track_caller]
+    pub(crate) fn restore_handed_off(&self, state: RLockState) {
+        let hooked = !observe::quiet();
+        self.take(current_thread_token(), state.count, hooked);
     }
 }
