@@ -48,10 +48,11 @@
 //! - **No poisoning**: a [`ConditionGuard`] dropped during a panic releases the lock.
 //! - **Fairness**: notifies pick the oldest waiters; getting the lock back after
 //!   a wake-up is as unfair as the lock itself.
-//! - **Wait morphing**: `notify_n(n)` with `n > 1` and `notify_all` do not wake
-//!   the picked waiters at once to fight for the lock: they move them onto the
+//! - **Wait morphing**: `notify`, `notify_n` and `notify_all` do not wake the
+//!   picked waiters at once to fight for the lock: they move them onto the
 //!   lock's queue (all of them while the lock is held, as it is when the
-//!   notifier holds it), so each release of the lock wakes one. A moved waiter
+//!   notifier holds it), so each release of the lock wakes one, and a waiter
+//!   notified by the lock's holder is woken once (by the release), not twice. A moved waiter
 //!   counts as notified even if its timeout ends before it gets the lock back,
 //!   and reports (a deadlock report, [`crate::thread::dump`]) show it waiting on
 //!   the lock. Under the simulator notifies wake the waiters directly: the
@@ -581,7 +582,7 @@ impl<L: ConditionLock> Condition<L> {
         // release wakes one, instead of waking them all to fight for the lock.
         // Not under the simulator, which explores semantics (unchanged by
         // morphing) and keeps its schedules simple.
-        let woken = if n > 1 && !crate::sim::active() {
+        let woken = if n > 0 && !crate::sim::active() {
             let (raw, kind, created) = self.lock.raw_parts();
             let object = park::key_of(raw);
             raw.requeue_from(key, n, |on| WaitOn {
