@@ -94,193 +94,29 @@
 //! ```
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::lock::{Lock, RawLock};
+#[cfg(doc)]
+use crate::lock::Lock;
 use crate::park::{self, Morph, Park, WaitOn};
-use crate::rlock::{RLock, RLockState};
+use crate::rlock::RLock;
 use std::panic::Location;
 
 pub mod data;
+mod guard;
+mod kinds;
+
 pub use data::{DataCondition, DataConditionGuard};
+pub use guard::ConditionGuard;
+use kinds::sealed;
+pub use kinds::{ConditionLock, Truthy};
 
 // The public lock handle is always std's `Arc` (also under loom: the model does
 // not need to track it).
 use crate::time::Deadline;
 use std::ops::Deref;
 use std::sync::Arc;
-
-// The sealed trait hands out the crate-private `RawLock`: nothing outside
-// the crate can name or call it.
-#[allow(private_interfaces)]
-mod sealed {
-    use super::*;
-
-    /// The lock operations a [`Condition`] needs; implemented for [`Lock`] and
-    /// [`RLock`] only.
-    #[allow(unreachable_pub)]
-    pub trait Sealed {
-        type Saved;
-        #[track_caller]
-        fn acquire(&self) -> bool;
-        #[track_caller]
-        fn try_acquire(&self) -> bool;
-        #[track_caller]
-        fn acquire_timeout(&self, timeout: Duration) -> bool;
-        fn release(&self) -> Result<()>;
-        /// Whether the caller may wait or notify: owns it (RLock) or it is locked (Lock).
-        fn is_owned(&self) -> bool;
-        fn release_save(&self) -> Result<Self::Saved>;
-        #[track_caller]
-        fn acquire_restore(&self, saved: Self::Saved);
-        /// `acquire_restore` after a release handed the lock to the waiter.
-        #[track_caller]
-        fn restore_handed_off(&self, saved: Self::Saved);
-        /// The lock's state machine, kind and creation site (wait morphing).
-        fn raw_parts(&self) -> (&RawLock, &'static str, &'static Location<'static>);
-        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
-    }
-
-    impl Sealed for Lock {
-        type Saved = ();
-        #[track_caller]
-        fn acquire(&self) -> bool {
-            Lock::acquire(self)
-        }
-        #[track_caller]
-        fn try_acquire(&self) -> bool {
-            Lock::try_acquire(self)
-        }
-        #[track_caller]
-        fn acquire_timeout(&self, timeout: Duration) -> bool {
-            Lock::acquire_timeout(self, timeout)
-        }
-        fn release(&self) -> Result<()> {
-            Lock::release(self)
-        }
-        fn is_owned(&self) -> bool {
-            self.locked()
-        }
-        fn release_save(&self) -> Result<()> {
-            Lock::release(self)
-        }
-        #[track_caller]
-        fn acquire_restore(&self, (): ()) {
-            Lock::acquire(self);
-        }
-        fn restore_handed_off(&self, (): ()) {}
-        fn raw_parts(&self) -> (&RawLock, &'static str, &'static Location<'static>) {
-            let (raw, created) = Lock::raw_parts(self);
-            (raw, "Lock", created)
-        }
-        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            fmt::Debug::fmt(self, f)
-        }
-    }
-
-    impl Sealed for RLock {
-        type Saved = RLockState;
-        #[track_caller]
-        fn acquire(&self) -> bool {
-            RLock::acquire(self)
-        }
-        #[track_caller]
-        fn try_acquire(&self) -> bool {
-            RLock::try_acquire(self)
-        }
-        #[track_caller]
-        fn acquire_timeout(&self, timeout: Duration) -> bool {
-            RLock::acquire_timeout(self, timeout)
-        }
-        fn release(&self) -> Result<()> {
-            RLock::release(self)
-        }
-        fn is_owned(&self) -> bool {
-            RLock::is_owned(self)
-        }
-        fn release_save(&self) -> Result<RLockState> {
-            RLock::release_save(self)
-        }
-        #[track_caller]
-        fn acquire_restore(&self, saved: RLockState) {
-            RLock::acquire_restore(self, saved)
-        }
-        #[track_caller]
-        fn restore_handed_off(&self, saved: RLockState) {
-            RLock::restore_handed_off(self, saved)
-        }
-        fn raw_parts(&self) -> (&RawLock, &'static str, &'static Location<'static>) {
-            let (raw, created) = RLock::raw_parts(self);
-            (raw, "RLock", created)
-        }
-        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            fmt::Debug::fmt(self, f)
-        }
-    }
-}
-
-/// A lock a [`Condition`] can sit on: [`Lock`] or [`RLock`].
-///
-/// Sealed: no other type can implement it. Code generic over the lock kind
-/// names it as a bound:
-///
-/// ```
-/// use std::sync::Arc;
-/// use sync_kit::{Condition, ConditionLock, Lock, RLock};
-///
-/// fn waiters<L: ConditionLock>(cond: &Condition<L>) -> usize {
-///     cond.waiters()
-/// }
-/// assert_eq!(waiters(&Condition::new()), 0);
-/// assert_eq!(waiters(&Condition::with_lock(Arc::new(Lock::new()))), 0);
-/// assert_eq!(waiters(&Condition::<RLock>::default()), 0);
-/// ```
-pub trait ConditionLock: sealed::Sealed + Send + Sync {}
-
-impl ConditionLock for Lock {}
-impl ConditionLock for RLock {}
-
-/// A value [`Condition::wait_for`] can test the way Python tests a predicate's
-/// result with `if result:`.
-///
-/// ```
-/// use sync_kit::condition::Truthy;
-/// assert!(true.is_truthy());
-/// assert!(!None::<u8>.is_truthy());
-/// assert!(42.is_truthy());
-/// assert!(!0usize.is_truthy());
-/// ```
-pub trait Truthy {
-    /// Python's `bool(value)`.
-    fn is_truthy(&self) -> bool;
-}
-
-impl Truthy for bool {
-    fn is_truthy(&self) -> bool {
-        *self
-    }
-}
-
-impl<T> Truthy for Option<T> {
-    fn is_truthy(&self) -> bool {
-        self.is_some()
-    }
-}
-
-macro_rules! truthy_numbers {
-    ($($t:ty),*) => {$(
-        impl Truthy for $t {
-            fn is_truthy(&self) -> bool {
-                *self != 0
-            }
-        }
-    )*};
-}
-truthy_numbers!(
-    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
-);
 
 /// The condition's lock: its own (so the condition can be built in a `const`)
 /// or shared with others.
@@ -624,98 +460,5 @@ impl<L: ConditionLock> fmt::Debug for Condition<L> {
     }
 }
 
-/// Holds a [`Condition`]'s lock and releases it when dropped: Python's
-/// `with cond:`.
-///
-/// Not [`Send`]: the lock is released by the thread that took it.
-///
-/// ```
-/// let cond = sync_kit::Condition::new();
-/// let guard = cond.lock();
-/// cond.notify().unwrap(); // nobody waits: nothing happens
-/// drop(guard);
-/// assert!(cond.notify().is_err());
-/// ```
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct ConditionGuard<'a, L: ConditionLock = RLock> {
-    cond: &'a Condition<L>,
-    _not_send: PhantomData<*const ()>,
-}
-
-impl<'a, L: ConditionLock> ConditionGuard<'a, L> {
-    fn new(cond: &'a Condition<L>) -> Self {
-        ConditionGuard {
-            cond,
-            _not_send: PhantomData,
-        }
-    }
-}
-
-impl<L: ConditionLock> Drop for ConditionGuard<'_, L> {
-    fn drop(&mut self) {
-        let _ = self.cond.release();
-    }
-}
-
-impl<L: ConditionLock> fmt::Debug for ConditionGuard<'_, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConditionGuard")
-            .field("cond", self.cond)
-            .finish()
-    }
-}
-
 #[cfg(all(test, not(loom)))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wait_restores_recursion_depth() {
-        let cond = std::sync::Arc::new(Condition::new());
-        cond.acquire();
-        cond.acquire();
-        cond.acquire();
-        let other = std::sync::Arc::clone(&cond);
-        let notifier = std::thread::spawn(move || {
-            // Only possible if wait released all three levels.
-            let _guard = other.lock();
-            other.notify().unwrap();
-        });
-        assert!(cond.wait().unwrap());
-        assert_eq!(cond.underlying().recursion_count(), 3);
-        notifier.join().unwrap();
-        for _ in 0..3 {
-            cond.release().unwrap();
-        }
-        assert!(cond.release().is_err());
-    }
-
-    #[test]
-    fn debug_shows_lock_and_waiters() {
-        let cond = Condition::with_lock(std::sync::Arc::new(Lock::new()));
-        let shown = format!("{cond:?}");
-        assert!(
-            shown.starts_with("<Condition(<unlocked sync_kit.Lock object at 0x"),
-            "{shown}"
-        );
-        assert!(shown.ends_with(">, 0)>"), "{shown}");
-    }
-
-    #[test]
-    fn wait_for_zero_timeout_calls_predicate_twice() {
-        let cond = Condition::new();
-        let _guard = cond.lock();
-        let mut calls = 0;
-        let got = cond
-            .wait_for(
-                || {
-                    calls += 1;
-                    false
-                },
-                Some(Duration::ZERO),
-            )
-            .unwrap();
-        assert!(!got);
-        assert_eq!(calls, 2);
-    }
-}
+mod tests;

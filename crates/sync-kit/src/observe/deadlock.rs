@@ -23,6 +23,9 @@
 //! sleepers look again every [`RECHECK`], so a deadlock left behind when the
 //! unknown thread exits is still reported, [`RECHECK`] or so late.
 
+// Under loom the parker models no OS sleep, so the look before it is unused.
+#![cfg_attr(loom, allow(dead_code))]
+
 use std::fmt::Write;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

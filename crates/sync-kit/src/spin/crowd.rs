@@ -13,6 +13,9 @@
 //! a burst of load shorter than [`REFRESH`] may be missed or outlive its
 //! moment. Either way only speed changes, never behaviour.
 
+// Under loom nothing spins.
+#![cfg_attr(loom, allow(dead_code))]
+
 use std::io::Read;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
