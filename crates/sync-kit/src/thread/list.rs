@@ -1,11 +1,11 @@
 //! [`ThreadList`]: what [`enumerate`](super::enumerate) returns, a shared,
-//! immutable snapshot of the live threads.
+//! immutable snapshot of the live threads; and [`dump`], what they are doing.
 
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::Thread;
+use super::{Thread, enumerate};
 
 /// The live threads at one moment, in start order: Python's list from
 /// `threading.enumerate()`.
@@ -108,3 +108,22 @@ impl Iterator for IntoIter {
 }
 
 impl ExactSizeIterator for IntoIter {}
+
+/// What every live thread is doing, one line each (Python's
+/// `faulthandler.dump_traceback`, Java's `jstack`): name, daemon flag, what
+/// it waits for (kind, where the object was created, where the wait was
+/// called) and who holds that, and what it holds. Holders are known under the
+/// simulator and with `SYNC_KIT_LOCKDEP=1`; otherwise the listing says so.
+///
+/// ```
+/// let listing = sync_kit::thread::dump();
+/// assert!(listing.contains("\"MainThread\" is running"));
+/// ```
+pub fn dump() -> String {
+    let threads = enumerate();
+    format!(
+        "sync-kit: {} thread(s)\n{}",
+        threads.len(),
+        crate::observe::deadlock::listing(&threads)
+    )
+}

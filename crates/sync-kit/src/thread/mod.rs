@@ -51,6 +51,7 @@ mod handle;
 mod list;
 mod native_id;
 mod registry;
+mod run;
 mod shutdown;
 mod stack_size;
 mod start;
@@ -72,10 +73,11 @@ pub use excepthook::{
     ExceptHook, ExceptHookArgs, default_excepthook, excepthook, reset_excepthook, set_excepthook,
 };
 pub use handle::JoinHandle;
-pub use list::{IntoIter, ThreadList};
+pub use list::{IntoIter, ThreadList, dump};
 pub use native_id::get_native_id;
 pub(crate) use native_id::is_process_main;
 pub use registry::{active_count, current_thread, enumerate, get_ident, main_thread};
+pub use run::Run;
 pub use shutdown::{main, shutdown};
 pub use stack_size::{MIN_STACK_SIZE, set_stack_size, stack_size};
 
@@ -84,52 +86,6 @@ pub use stack_size::{MIN_STACK_SIZE, set_stack_size, stack_size};
 /// timeout too large for the clock (after scaling) waits forever, where
 /// CPython raises `OverflowError` above its `TIMEOUT_MAX`.
 pub const TIMEOUT_MAX: Duration = Duration::MAX;
-
-/// What every live thread is doing, one line each (Python's
-/// `faulthandler.dump_traceback`, Java's `jstack`): name, daemon flag, what
-/// it waits for (kind, where the object was created, where the wait was
-/// called) and who holds that, and what it holds. Holders are known under the
-/// simulator and with `SYNC_KIT_LOCKDEP=1`; otherwise the listing says so.
-///
-/// ```
-/// let listing = sync_kit::thread::dump();
-/// assert!(listing.contains("\"MainThread\" is running"));
-/// ```
-pub fn dump() -> String {
-    let threads = enumerate();
-    format!(
-        "sync-kit: {} thread(s)\n{}",
-        threads.len(),
-        crate::observe::deadlock::listing(&threads)
-    )
-}
-
-/// The body of a thread: the Rust form of subclassing `Thread` and overriding
-/// `run`. The value is moved into the new thread and dropped there when `run`
-/// returns.
-///
-/// ```
-/// use sync_kit::thread::{current_thread, Run, Thread};
-///
-/// struct MyThread {
-///     args: (i32,),
-/// }
-///
-/// impl Run for MyThread {
-///     fn run(&mut self) {
-///         println!("{} running with {:?}", current_thread().name(), self.args);
-///     }
-/// }
-///
-/// let t = Thread::from_run(MyThread { args: (1,) });
-/// t.start()?;
-/// t.join()?;
-/// # Ok::<(), sync_kit::Error>(())
-/// ```
-pub trait Run: Send + 'static {
-    /// The thread's work; runs once, on the new thread.
-    fn run(&mut self);
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
