@@ -116,6 +116,42 @@ impl Template {
         parts
     }
 
+    /// Plain text, or one inline regex between texts, straight from the pieces
+    /// (which are merged, so at most one text on each side): the most common
+    /// lines, compiled with no allocation but the shared texts' counts.
+    fn simple(&self) -> Option<Prog> {
+        let lit = |s: Option<&Seg>| match s {
+            Some(Seg::Lit(l)) => Some(Arc::clone(l)),
+            _ => None,
+        };
+        let empty = || Arc::<str>::from("");
+        match self.segs.as_slice() {
+            [] => Some(Prog::Lit(empty())),
+            [Seg::Lit(l)] => Some(Prog::Lit(Arc::clone(l))),
+            [Seg::Re(re)] => Some(Prog::Split {
+                prefix: empty(),
+                re: *re,
+                suffix: empty(),
+            }),
+            [Seg::Re(re), s] => Some(Prog::Split {
+                prefix: empty(),
+                re: *re,
+                suffix: lit(Some(s))?,
+            }),
+            [p, Seg::Re(re)] => Some(Prog::Split {
+                prefix: lit(Some(p))?,
+                re: *re,
+                suffix: empty(),
+            }),
+            [p, Seg::Re(re), s] => Some(Prog::Split {
+                prefix: lit(Some(p))?,
+                re: *re,
+                suffix: lit(Some(s))?,
+            }),
+            _ => None,
+        }
+    }
+
     /// Plain text, one regex between texts, or `[..]` between texts need no
     /// regex of their own; anything else (several inline regexes, variables, a
     /// key column that is not plain text) compiles to one regex: inline regexes as
@@ -123,10 +159,13 @@ impl Template {
     /// group followed by a group of spaces. The `regex` crate matches in time
     /// linear in the line, however many wildcards the line has.
     fn build(&self, cx: &Cx<'_>) -> Result<Prog, regex::Error> {
+        if let Some(prog) = self.simple() {
+            return Ok(prog);
+        }
         let parts = self.parts(cx.width);
         let text_at = |i: usize| match parts.get(i) {
-            Some(Part::Text(t)) => Box::from(t.as_str()),
-            _ => Box::from(""),
+            Some(Part::Text(t)) => Arc::from(t.as_str()),
+            _ => Arc::from(""),
         };
         let res: Vec<usize> = (0..parts.len())
             .filter(|&i| matches!(parts[i], Part::Re(_)))
@@ -140,7 +179,7 @@ impl Template {
                         return Ok(Prog::Broken);
                     };
                     return Ok(Prog::Split {
-                        prefix: if *at > 0 { text_at(0) } else { Box::from("") },
+                        prefix: if *at > 0 { text_at(0) } else { Arc::from("") },
                         re,
                         suffix: text_at(at + 1),
                     });
