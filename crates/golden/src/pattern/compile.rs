@@ -34,6 +34,14 @@ impl Template {
     /// (`None` also when a variable it mentions has no value). A candidate only:
     /// [`matches`] has the last word.
     pub(crate) fn exact_line(&self, values: &[Option<String>], width: usize) -> Option<String> {
+        // Asked of every pattern of a block: no text built for those with a regex.
+        if self
+            .segs
+            .iter()
+            .any(|s| matches!(s, Seg::Re(_) | Seg::SelfKey | Seg::Num(_)))
+        {
+            return None;
+        }
         let mut out = String::new();
         let mut col = 0;
         for seg in &self.segs {
