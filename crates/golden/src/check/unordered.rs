@@ -25,6 +25,7 @@ pub(super) fn unordered(
     // groups.
     let mut texts: Vec<&str> = Vec::new();
     let mut gi: FxHashMap<&str, u32> = FxHashMap::default();
+    gi.reserve(lines.len());
     let group_of: Vec<u32> = lines
         .iter()
         .map(|l| {
