@@ -229,12 +229,25 @@ impl Parser {
                     let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
                     self.key_ids.insert(key_text.into(), id);
                     self.key_texts.push(key_text.to_owned());
+                    self.key_tpls.push(u32::MAX);
                     id
                 }
             };
+            // The same key text compiles to the same pieces (numeric captures
+            // aside): its template is looked up once, not once per line.
+            let key_tpl = match self.key_tpls[id as usize] {
+                u32::MAX => {
+                    let t = self.add_template(Template::new(merge_lits(key_segs)));
+                    if !key_text.contains("[[#") {
+                        self.key_tpls[id as usize] = t;
+                    }
+                    t
+                }
+                t => t,
+            };
             Some(ItemKey {
                 id,
-                key_tpl: self.add_template(Template::new(merge_lits(key_segs))),
+                key_tpl,
                 abs_tpl: self.add_template(Template::new(merge_lits(abs))),
             })
         } else {

@@ -79,8 +79,17 @@ pub(crate) struct Parser {
     capture_defs: FxHashMap<String, (String, usize)>,
     capture_uses: Vec<(String, usize, usize)>,
     piece_cache: FxHashMap<Box<str>, Vec<Seg>>,
+    /// Lookups in `piece_cache` and hits: once it is full and rarely hits (a
+    /// million distinct lines), it is not consulted any more.
+    piece_lookups: usize,
+    piece_hits: usize,
+    /// Scratch text of a literal piece, reused from line to line.
+    lit_buf: String,
     key_ids: FxHashMap<Box<str>, u32>,
     key_texts: Vec<String>,
+    /// The key template of each key text (`u32::MAX`: not yet, or not cached
+    /// because it has a numeric capture): a line's key is compiled once per key.
+    key_tpls: Vec<u32>,
     /// `%width N`: (N, line).
     width: Option<(usize, usize)>,
     /// Key columns of lines whose key is plain text or a label.
@@ -125,8 +134,12 @@ impl Parser {
             capture_defs: FxHashMap::default(),
             capture_uses: Vec::new(),
             piece_cache: FxHashMap::default(),
+            piece_lookups: 0,
+            piece_hits: 0,
+            lit_buf: String::new(),
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
+            key_tpls: Vec::new(),
             width: None,
             columns: Vec::new(),
             template_lines: Vec::new(),
