@@ -242,7 +242,9 @@ impl Parser {
             return Ok(());
         }
         let text = std::mem::take(lit);
-        let mut claims: Vec<(usize, usize, Claim)> = Vec::new();
+        // Scratch list, reused from piece to piece (taken back at the end).
+        let mut claims = std::mem::take(&mut self.claim_buf);
+        claims.clear();
         for (i, id) in self.idents.iter().enumerate() {
             claims.extend(
                 id.find
@@ -265,12 +267,12 @@ impl Parser {
         let mut k = 0;
         while k < claims.len() {
             let (s, e, _) = claims[k];
-            let same: Vec<Claim> = claims[k..]
+            let run = claims[k..]
                 .iter()
                 .take_while(|c| c.0 == s && c.1 == e)
-                .map(|c| c.2)
-                .collect();
-            k += same.len();
+                .count();
+            let same = &claims[k..k + run];
+            k += run;
             if s < pos {
                 continue;
             }
@@ -278,9 +280,25 @@ impl Parser {
                 segs.push(Seg::Lit(text[pos..s].into()));
             }
             let span = &text[s..e];
-            let (mut idents, mut redacts) = (Vec::new(), Vec::new());
-            for claim in &same {
+            // One claim (the usual case) needs no lists.
+            if let [(_, _, claim)] = same {
                 match *claim {
+                    Claim::Ident(i) => {
+                        self.idents[i].used = true;
+                        let class = u32::try_from(i).unwrap_or(u32::MAX);
+                        segs.push(Seg::Slot(self.var(Some(class), span, n, 1)?));
+                    }
+                    Claim::Redact(i) => {
+                        self.redacts[i].used = true;
+                        segs.push(Seg::Re(self.redacts[i].id));
+                    }
+                }
+                pos = e;
+                continue;
+            }
+            let (mut idents, mut redacts) = (Vec::new(), Vec::new());
+            for claim in same {
+                match claim.2 {
                     Claim::Ident(i) => idents.push(i),
                     Claim::Redact(i) => redacts.push(i),
                 }
@@ -335,10 +353,11 @@ impl Parser {
         if pos < text.len() {
             segs.push(Seg::Lit(text[pos..].into()));
         }
-        // The buffer goes back for the next piece.
+        // The buffers go back for the next piece.
         let mut text = text;
         text.clear();
         *lit = text;
+        self.claim_buf = claims;
         Ok(())
     }
 }

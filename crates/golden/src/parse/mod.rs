@@ -85,6 +85,8 @@ pub(crate) struct Parser {
     piece_hits: usize,
     /// Scratch text of a literal piece, reused from line to line.
     lit_buf: String,
+    /// Scratch list of the spans header declarations claim in a literal piece.
+    claim_buf: Vec<(usize, usize, Claim)>,
     key_ids: FxHashMap<Box<str>, u32>,
     key_texts: Vec<String>,
     /// The key template of each key text (`u32::MAX`: not yet, or not cached
@@ -137,6 +139,7 @@ impl Parser {
             piece_lookups: 0,
             piece_hits: 0,
             lit_buf: String::new(),
+            claim_buf: Vec::new(),
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
             key_tpls: Vec::new(),
