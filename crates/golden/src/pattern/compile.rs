@@ -133,7 +133,17 @@ impl Template {
             _ => None,
         };
         let empty = || Arc::<str>::from("");
+        let slot = |prefix: Arc<str>, var: u32, suffix: Arc<str>| Prog::Slot {
+            prefix,
+            var,
+            suffix,
+            col: false,
+        };
         match self.segs.as_slice() {
+            [Seg::Slot(v)] => Some(slot(empty(), *v, empty())),
+            [Seg::Slot(v), s] => Some(slot(empty(), *v, lit(Some(s))?)),
+            [p, Seg::Slot(v)] => Some(slot(lit(Some(p))?, *v, empty())),
+            [p, Seg::Slot(v), s] => Some(slot(lit(Some(p))?, *v, lit(Some(s))?)),
             [] => Some(Prog::Lit(empty())),
             [Seg::Lit(l)] => Some(Prog::Lit(Arc::clone(l))),
             [Seg::Re(re)] => Some(Prog::Split {
@@ -292,13 +302,13 @@ impl Template {
 /// Text, one variable (alone or as the key column), text: no regex of its own.
 fn one_slot(parts: &[Part<'_>]) -> Option<Prog> {
     let text = |p: Option<&Part<'_>>| match p {
-        Some(Part::Text(t)) => Some(Box::from(t.as_str())),
-        None => Some(Box::from("")),
+        Some(Part::Text(t)) => Some(Arc::from(t.as_str())),
+        None => Some(Arc::from("")),
         _ => None,
     };
     let at = parts.iter().position(|p| !matches!(p, Part::Text(_)))?;
     let prefix = if at == 0 {
-        Box::from("")
+        Arc::from("")
     } else {
         text(parts.first())?
     };

@@ -128,9 +128,9 @@ pub(crate) enum Prog {
     Glob(Vec<Box<str>>),
     /// Text, one variable (its value padded to the key width when `col`), text.
     Slot {
-        prefix: Box<str>,
+        prefix: Arc<str>,
         var: u32,
-        suffix: Box<str>,
+        suffix: Arc<str>,
         col: bool,
     },
     /// One regex (anchored at both ends) and `checks` on its groups.
