@@ -2,7 +2,14 @@
 //! slot, a glob of literal texts, or plain text.
 
 use super::*;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+
+/// The empty text, shared: most lines have an empty prefix or suffix, and an
+/// `Arc` of nothing is still an allocation.
+fn empty_text() -> Arc<str> {
+    static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+    Arc::clone(&EMPTY)
+}
 
 impl Template {
     pub(crate) fn new(segs: Vec<Seg>) -> Self {
@@ -132,7 +139,7 @@ impl Template {
             Some(Seg::Lit(l)) => Some(Arc::clone(l)),
             _ => None,
         };
-        let empty = || Arc::<str>::from("");
+        let empty = empty_text;
         let slot = |prefix: Arc<str>, var: u32, suffix: Arc<str>| Prog::Slot {
             prefix,
             var,
@@ -183,7 +190,7 @@ impl Template {
         let parts = self.parts(cx.width);
         let text_at = |i: usize| match parts.get(i) {
             Some(Part::Text(t)) => Arc::from(t.as_str()),
-            _ => Arc::from(""),
+            _ => empty_text(),
         };
         let res: Vec<usize> = (0..parts.len())
             .filter(|&i| matches!(parts[i], Part::Re(_)))
@@ -197,7 +204,7 @@ impl Template {
                         return Ok(Prog::Broken);
                     };
                     return Ok(Prog::Split {
-                        prefix: if *at > 0 { text_at(0) } else { Arc::from("") },
+                        prefix: if *at > 0 { text_at(0) } else { empty_text() },
                         re,
                         suffix: text_at(at + 1),
                     });
@@ -303,12 +310,12 @@ impl Template {
 fn one_slot(parts: &[Part<'_>]) -> Option<Prog> {
     let text = |p: Option<&Part<'_>>| match p {
         Some(Part::Text(t)) => Some(Arc::from(t.as_str())),
-        None => Some(Arc::from("")),
+        None => Some(empty_text()),
         _ => None,
     };
     let at = parts.iter().position(|p| !matches!(p, Part::Text(_)))?;
     let prefix = if at == 0 {
-        Arc::from("")
+        empty_text()
     } else {
         text(parts.first())?
     };
