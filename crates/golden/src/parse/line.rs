@@ -289,6 +289,7 @@ impl Parser {
                         segs.push(Seg::Slot(self.var(Some(class), span, n, 1)?));
                     }
                     Claim::Redact(i) => {
+                        self.redacted = true;
                         self.redacts[i].used = true;
                         segs.push(Seg::Re(self.redacts[i].id));
                     }
@@ -322,6 +323,7 @@ impl Parser {
                     )
                 });
             }
+            self.redacted |= !redacts.is_empty();
             if let Some(&i) = idents.first() {
                 self.idents[i].used = true;
                 let class = u32::try_from(i).unwrap_or(u32::MAX);

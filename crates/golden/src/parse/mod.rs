@@ -85,6 +85,9 @@ pub(crate) struct Parser {
     piece_hits: usize,
     /// Scratch text of a literal piece, reused from line to line.
     lit_buf: String,
+    /// A `%redact` claimed text in the pieces compiled since it was cleared:
+    /// lines of different text then may compile to one template.
+    redacted: bool,
     /// Scratch list of the spans header declarations claim in a literal piece.
     claim_buf: Vec<(usize, usize, Claim)>,
     key_ids: FxHashMap<Box<str>, u32>,
@@ -140,6 +143,7 @@ impl Parser {
             piece_hits: 0,
             lit_buf: String::new(),
             claim_buf: Vec::new(),
+            redacted: false,
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
             key_tpls: Vec::new(),

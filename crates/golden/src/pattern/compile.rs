@@ -131,6 +131,13 @@ impl Template {
         parts
     }
 
+    /// True when the compiled form is plain text, or one regex or label between
+    /// texts: cheap to build, so a copy of an identical template costs only
+    /// memory.
+    pub(crate) fn is_simple(&self) -> bool {
+        self.simple().is_some()
+    }
+
     /// Plain text, or one inline regex between texts, straight from the pieces
     /// (which are merged, so at most one text on each side): the most common
     /// lines, compiled with no allocation but the shared texts' counts.
