@@ -166,6 +166,13 @@ impl Flow {
         }
     }
 
+    /// Room for `edges` more edges: a network of millions is sized once, not
+    /// regrown.
+    pub(crate) fn reserve(&mut self, edges: usize) {
+        self.to.reserve(2 * edges);
+        self.cap.reserve(2 * edges);
+    }
+
     /// Add an edge; returns its id (its flow is read with [`Flow::flow_on`]).
     pub(crate) fn edge(&mut self, a: usize, b: usize, cap: u64) -> usize {
         let id = self.to.len();

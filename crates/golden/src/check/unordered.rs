@@ -97,6 +97,7 @@ pub(super) fn unordered(
     let run = |cap: &dyn Fn(&Pattern) -> u64| {
         let (src, sink) = (0, 1);
         let mut fl = Flow::new(2 + ng + pats.len());
+        fl.reserve(ng + edges.items.len() + pats.len());
         for g in 0..ng {
             fl.edge(src, 2 + g, members.get(g).len() as u64);
         }
@@ -125,7 +126,12 @@ pub(super) fn unordered(
     let nlines = lines.len() as u64;
     let (all, used) = run(&|p| p.2.map_or(nlines, |m| m as u64));
     let need: u64 = pats.iter().map(|p| p.1 as u64).sum();
-    let (req, _) = run(&|p| p.1 as u64);
+    // When every count is fixed both runs are the same network: run it once.
+    let req = if pats.iter().all(|p| p.2 == Some(p.1)) {
+        all
+    } else {
+        run(&|p| p.1 as u64).0
+    };
     // Both a matching covering every line and one covering every required copy
     // exist, so (Mendelsohn–Dulmage) one matching covers both.
     let ok = all == nlines && req == need;
