@@ -55,14 +55,15 @@
 //!
 //! Measured on a shared 2-core machine (wall time varies by up to 1.5x from run
 //! to run, more under load; this table at load average 1.3): every shape at 10k
-//! and 100k lines takes under 0.35 s and 85 MB; at 1M lines every shape stays
-//! under 800 MB and four take under 2 s. Two do not: a million distinct
-//! `%unordered` regex lines (2.1 to 2.9 s over three runs: each line's template
-//! must be found in a million-entry index, then a flow network of three million
-//! edges) and 4,000 labelled threads with a wrong line (2.7 to 3.1 s: the key
+//! and 100k lines takes under 0.4 s and 85 MB; at 1M lines every shape stays
+//! under 800 MB and seven of the nine take under 2 s (ident-1-wrong only just:
+//! 1.7 to 1.9 s). Two do not: a million distinct `%unordered` regex lines (2.1
+//! to 3.0 s over four runs: each line's template must be found in an index of a
+//! million, then a flow network of three million edges solved) and 4,000
+//! labelled threads with a wrong line (2.7 to 3.1 s, mostly parsing: the key
 //! regex runs twice per reference line, once to find the key and once to tell
-//! padding from separator). What remains is about 1 µs per reference line of
-//! allocation and cache misses.
+//! padding from separator, and each line compiles three templates). What
+//! remains is about 1 µs per reference line of allocation and cache misses.
 //!
 //! ```text
 //! shape                  lines    time s  free s  peak MiB  verdict
