@@ -208,9 +208,7 @@ impl Parser {
         let key_plain = key_segs
             .iter()
             .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
-            && !["{{", "[[", "[..]"]
-                .iter()
-                .any(|p| text[s.start..s.end].contains(p));
+            && !has_construct(&text[s.start..s.end]);
         if key_plain {
             self.columns.push(crate::width::Column {
                 line: n,
@@ -252,7 +250,7 @@ impl Parser {
             let key_tpl = match self.key_tpls[id as usize] {
                 u32::MAX => {
                     let t = self.add_template(Template::new(merge_lits(key_segs)));
-                    if !key_text.contains("[[#") {
+                    if !(has_construct(key_text) && key_text.contains("[[#")) {
                         self.key_tpls[id as usize] = t;
                     }
                     t
@@ -321,4 +319,10 @@ impl Parser {
         self.template_lines.push((self.cur_line, true));
         id
     }
+}
+
+/// Does `text` contain `{{`, `[[` or `[..]`? (One byte scan first: most keys
+/// have no bracket at all.)
+fn has_construct(text: &str) -> bool {
+    text.contains(['{', '[']) && ["{{", "[[", "[..]"].iter().any(|p| text.contains(p))
 }
