@@ -28,7 +28,8 @@ impl Parser {
         }
         let segs = self.segments_uncached(n, piece, offset)?;
         // Numeric captures depend on the block they are in: not cached.
-        if !full && !piece.contains("[[#") {
+        let numeric = piece.contains('[') && piece.contains("[[#");
+        if !full && !numeric {
             self.piece_cache.insert(piece.into(), segs.clone());
         }
         Ok(segs)
