@@ -55,12 +55,12 @@
 //!
 //! Measured on a shared 2-core machine (wall time varies by up to 1.5x from run
 //! to run, more under load; this table at load average 1.3): every shape at 10k
-//! and 100k lines takes under 0.4 s and 85 MB; at 1M lines every shape stays
+//! and 100k lines takes under 0.35 s and 85 MB; at 1M lines every shape stays
 //! under 800 MB and seven of the nine take under 2 s (ident-1-wrong only just:
-//! 1.7 to 1.9 s). Two do not: a million distinct `%unordered` regex lines (2.1
-//! to 3.0 s over four runs: each line's template must be found in an index of a
-//! million, then a flow network of three million edges solved) and 4,000
-//! labelled threads with a wrong line (2.7 to 3.1 s, mostly parsing: the key
+//! 1.6 to 1.9 s over five runs). Two do not: a million distinct `%unordered`
+//! regex lines (2.1 to 3.0 s: each line's template must be found in an index of
+//! a million, then a flow network of three million edges solved) and 4,000
+//! labelled threads with a wrong line (2.1 to 3.1 s, mostly parsing: the key
 //! regex runs twice per reference line, once to find the key and once to tell
 //! padding from separator, and each line compiles three templates). What
 //! remains is about 1 µs per reference line of allocation and cache misses.
@@ -69,31 +69,31 @@
 //! shape                  lines    time s  free s  peak MiB  verdict
 //! wildcards              10000     0.001   0.000         5  fail (6 report lines)
 //! wildcards             100000     0.007   0.000        11  fail (6 report lines)
-//! wildcards            1000000     0.070   0.003        73  fail (6 report lines)
-//! ordered-1-wrong        10000     0.015   0.001        10  fail (9 report lines)
-//! ordered-1-wrong       100000     0.234   0.017        64  fail (9 report lines)
-//! ordered-1-wrong      1000000     1.144   0.113       568  fail (9 report lines)
-//! ident-1-wrong          10000     0.014   0.001        10  fail (11 report lines)
-//! ident-1-wrong         100000     0.180   0.011        54  fail (11 report lines)
-//! ident-1-wrong        1000000     1.827   0.118       525  fail (11 report lines)
-//! threads-1-wrong        10000     0.101   0.005        20  fail (9 report lines)
-//! threads-1-wrong       100000     0.296   0.011        67  fail (11 report lines)
-//! threads-1-wrong      1000000     2.790   0.144       505  fail (11 report lines)
-//! unordered-regex        10000     0.023   0.001        12  pass
-//! unordered-regex       100000     0.304   0.032        84  pass
-//! unordered-regex      1000000     2.810   0.276       760  pass
+//! wildcards            1000000     0.069   0.002        73  fail (6 report lines)
+//! ordered-1-wrong        10000     0.017   0.001        10  fail (9 report lines)
+//! ordered-1-wrong       100000     0.239   0.020        64  fail (9 report lines)
+//! ordered-1-wrong      1000000     1.557   0.119       568  fail (9 report lines)
+//! ident-1-wrong          10000     0.015   0.001        10  fail (11 report lines)
+//! ident-1-wrong         100000     0.177   0.016        54  fail (11 report lines)
+//! ident-1-wrong        1000000     1.661   0.159       526  fail (11 report lines)
+//! threads-1-wrong        10000     0.098   0.004        20  fail (9 report lines)
+//! threads-1-wrong       100000     0.307   0.016        67  fail (11 report lines)
+//! threads-1-wrong      1000000     2.466   0.108       505  fail (11 report lines)
+//! unordered-regex        10000     0.021   0.001        12  pass
+//! unordered-regex       100000     0.282   0.024        84  pass
+//! unordered-regex      1000000     2.279   0.197       760  pass
 //! interleave-ranged      10000     0.004   0.000         5  pass
-//! interleave-ranged     100000     0.030   0.000        13  pass
-//! interleave-ranged    1000000     0.251   0.000        84  pass
+//! interleave-ranged     100000     0.025   0.000        13  pass
+//! interleave-ranged    1000000     0.236   0.000        84  pass
 //! times-range            10000     0.002   0.000         5  pass
-//! times-range           100000     0.036   0.000        16  pass
-//! times-range          1000000     0.523   0.004       145  pass
-//! optional-chain         10000     0.022   0.001         9  pass
-//! optional-chain        100000     0.183   0.006        59  pass
-//! optional-chain       1000000     1.589   0.076       542  pass
-//! ordered-labels         10000     0.029   0.001        10  pass
-//! ordered-labels        100000     0.332   0.024        62  pass
-//! ordered-labels       1000000     1.712   0.150       534  pass
+//! times-range           100000     0.025   0.000        16  pass
+//! times-range          1000000     0.299   0.003       145  pass
+//! optional-chain         10000     0.016   0.001         9  pass
+//! optional-chain        100000     0.172   0.009        59  pass
+//! optional-chain       1000000     1.476   0.088       542  pass
+//! ordered-labels         10000     0.025   0.001        10  pass
+//! ordered-labels        100000     0.342   0.023        62  pass
+//! ordered-labels       1000000     1.654   0.163       534  pass
 //! ```
 
 //! # Limits
