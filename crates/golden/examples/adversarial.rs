@@ -5,8 +5,9 @@
 //!
 //! Run: `cargo run --release -p golden --example adversarial [-- LINES...]`
 //! (default: 10000 100000 1000000). Prints one row per shape and size: time of
-//! parse + check + report, peak resident memory (Linux: the child's `VmHWM`),
-//! and the verdict. A child still running after 60 s is killed, and the larger
+//! parse + check + report (what `golden check` waits for: it exits without
+//! freeing the spec), the time freeing the spec would add, peak resident memory
+//! (Linux: the child's `VmHWM`), and the verdict. A child still running after 60 s is killed, and the larger
 //! sizes of its shape are skipped.
 
 use std::fmt::Write as _;
@@ -195,21 +196,32 @@ fn child(shape: &str, n: usize) {
     let (spec_text, out) = build(n);
     let base = peak_mib().unwrap_or(0.0);
     let start = Instant::now();
-    let verdict = match golden::Spec::parse("adversarial.txt", &spec_text) {
+    let (verdict, spec) = match golden::Spec::parse("adversarial.txt", &spec_text) {
         Ok(spec) => {
             let o = spec.check(&out);
             let report = o.to_string();
-            if o.is_match() {
+            let v = if o.is_match() {
                 "pass".to_owned()
             } else {
                 format!("fail ({} report lines)", report.lines().count())
-            }
+            };
+            drop(o);
+            (v, Some(spec))
         }
-        Err(e) => format!("spec error: {e}"),
+        Err(e) => (format!("spec error: {e}"), None),
     };
+    // What `golden check` waits for (it exits without freeing the spec)...
     let t = start.elapsed();
+    // ... and what freeing it would add.
+    let free_start = Instant::now();
+    drop(spec);
+    let free = free_start.elapsed();
     let peak = peak_mib().map_or("n/a".to_owned(), |p| format!("{:.0}", p.max(base)));
-    println!("{:.3}\t{peak}\t{verdict}", t.as_secs_f64());
+    println!(
+        "{:.3}\t{:.3}\t{peak}\t{verdict}",
+        t.as_secs_f64(),
+        free.as_secs_f64()
+    );
 }
 
 fn main() {
@@ -226,8 +238,8 @@ fn main() {
     };
     let me = std::env::current_exe().expect("own path");
     println!(
-        "{:<18} {:>9} {:>9} {:>9}  verdict",
-        "shape", "lines", "time s", "peak MiB"
+        "{:<18} {:>9} {:>9} {:>7} {:>9}  verdict",
+        "shape", "lines", "time s", "free s", "peak MiB"
     );
     for (name, what, _) in SHAPES {
         println!("# {name}: {what}");
@@ -257,8 +269,8 @@ fn main() {
             if !done {
                 killed = true;
                 println!(
-                    "{name:<18} {n:>9} {:>9} {:>9}  killed after 60 s",
-                    ">60", "?"
+                    "{name:<18} {n:>9} {:>9} {:>7} {:>9}  killed after 60 s",
+                    ">60", "?", "?"
                 );
                 continue;
             }
@@ -267,9 +279,9 @@ fn main() {
                 use std::io::Read as _;
                 let _ = o.read_to_string(&mut s);
             }
-            let f: Vec<&str> = s.trim().splitn(3, '\t').collect();
+            let f: Vec<&str> = s.trim().splitn(4, '\t').collect();
             match f.as_slice() {
-                [t, m, v] => println!("{name:<18} {n:>9} {t:>9} {m:>9}  {v}"),
+                [t, d, m, v] => println!("{name:<18} {n:>9} {t:>9} {d:>7} {m:>9}  {v}"),
                 _ => println!("{name:<18} {n:>9}  (child failed: {})", s.trim()),
             }
         }

@@ -29,7 +29,10 @@ impl<'t> Chain<'t> {
         if counts.iter().any(|c| c.1 != Some(1)) {
             return None;
         }
+        // Sized once: regrowing (and rehashing) a million-entry table costs
+        // more than the slack of repeated texts.
         let mut by_text: FxHashMap<&'t str, (u32, u32)> = FxHashMap::default();
+        by_text.reserve(text.iter().filter(|t| t.is_some()).count());
         let mut sizes: Vec<u32> = Vec::new();
         let mut group: Vec<u32> = vec![u32::MAX; text.len()];
         let mut other = Vec::new();

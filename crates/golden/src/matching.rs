@@ -10,7 +10,7 @@ const NONE: u32 = u32::MAX;
 /// Maximum matching of a bipartite graph; `adj[l]` lists the right vertices of `l`.
 ///
 /// Returns, for each left vertex, its partner. O(E·√V).
-pub(crate) fn hopcroft_karp(n_right: usize, adj: &[Vec<u32>]) -> Vec<Option<u32>> {
+pub(crate) fn hopcroft_karp<A: AsRef<[u32]>>(n_right: usize, adj: &[A]) -> Vec<Option<u32>> {
     grow(n_right, adj, vec![NONE; adj.len()])
 }
 
@@ -22,10 +22,10 @@ pub(crate) fn hopcroft_karp_first(
     adj: &[Vec<u32>],
     first: &[bool],
 ) -> Vec<Option<u32>> {
-    let only: Vec<Vec<u32>> = adj
+    let only: Vec<&[u32]> = adj
         .iter()
         .zip(first)
-        .map(|(e, &f)| if f { e.clone() } else { Vec::new() })
+        .map(|(e, &f)| if f { e.as_slice() } else { &[] })
         .collect();
     let start: Vec<u32> = grow(n_right, &only, vec![NONE; adj.len()])
         .into_iter()
@@ -35,7 +35,7 @@ pub(crate) fn hopcroft_karp_first(
 }
 
 /// Hopcroft–Karp from an initial matching `mate_l`.
-fn grow(n_right: usize, adj: &[Vec<u32>], mut mate_l: Vec<u32>) -> Vec<Option<u32>> {
+fn grow<A: AsRef<[u32]>>(n_right: usize, adj: &[A], mut mate_l: Vec<u32>) -> Vec<Option<u32>> {
     let n_left = adj.len();
     let mut mate_r = vec![NONE; n_right];
     for (l, &r) in mate_l.iter().enumerate() {
@@ -45,7 +45,7 @@ fn grow(n_right: usize, adj: &[Vec<u32>], mut mate_l: Vec<u32>) -> Vec<Option<u3
     }
     let mut dist = vec![0u32; n_left];
     // Greedy start: most graphs are nearly matched by it.
-    for (l, edges) in adj.iter().enumerate() {
+    for (l, edges) in adj.iter().map(AsRef::as_ref).enumerate() {
         if mate_l[l] != NONE {
             continue;
         }
@@ -67,7 +67,7 @@ fn grow(n_right: usize, adj: &[Vec<u32>], mut mate_l: Vec<u32>) -> Vec<Option<u3
         }
         let mut found = false;
         while let Some(l) = queue.pop_front() {
-            for &r in &adj[l as usize] {
+            for &r in adj[l as usize].as_ref() {
                 let m = mate_r[r as usize];
                 if m == NONE {
                     found = true;
@@ -99,9 +99,9 @@ fn grow(n_right: usize, adj: &[Vec<u32>], mut mate_l: Vec<u32>) -> Vec<Option<u3
 }
 
 /// Iterative DFS along the BFS layers from free left vertex `start`.
-fn augment(
+fn augment<A: AsRef<[u32]>>(
     start: usize,
-    adj: &[Vec<u32>],
+    adj: &[A],
     mate_l: &mut [u32],
     mate_r: &mut [u32],
     dist: &mut [u32],
@@ -111,8 +111,9 @@ fn augment(
     let mut via: Vec<u32> = Vec::new();
     while let Some(&l) = stack.last() {
         let mut advanced = false;
-        while next[l] < adj[l].len() {
-            let r = adj[l][next[l]];
+        let edges = adj[l].as_ref();
+        while next[l] < edges.len() {
+            let r = edges[next[l]];
             next[l] += 1;
             let m = mate_r[r as usize];
             if m == NONE {
@@ -163,6 +164,13 @@ impl Flow {
             start: Vec::new(),
             adj: Vec::new(),
         }
+    }
+
+    /// Room for `edges` more edges: a network of millions is sized once, not
+    /// regrown.
+    pub(crate) fn reserve(&mut self, edges: usize) {
+        self.to.reserve(2 * edges);
+        self.cap.reserve(2 * edges);
     }
 
     /// Add an edge; returns its id (its flow is read with [`Flow::flow_on`]).

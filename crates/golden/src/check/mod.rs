@@ -96,6 +96,9 @@ struct Checker<'s, 'a> {
     chains: FxHashMap<usize, Option<Chain<'s>>>,
     values: Vec<String>,
     value_ids: FxHashMap<String, u32>,
+    /// Values in the whole output by a variable's regex (shared by the labels of
+    /// a class): the output is scanned once per regex, not once per variable.
+    output_values: FxHashMap<String, std::rc::Rc<Vec<u32>>>,
     /// Why the search over mappings stopped before trying them all.
     gave_up: Option<String>,
 }
@@ -112,6 +115,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             chains: FxHashMap::default(),
             values: Vec::new(),
             value_ids: FxHashMap::default(),
+            output_values: FxHashMap::default(),
             gave_up: None,
         }
     }

@@ -6,8 +6,9 @@ use crate::matching::Flow;
 use crate::pattern::{Bind, Seg, Template, matches};
 use crate::spec::{Block, Spec};
 
-/// Identical patterns of an unordered block: template, total min, total max, items.
-type Pattern = (u32, usize, Option<usize>, Vec<usize>);
+/// Identical patterns of an unordered block: template, total min, total max
+/// (their items are the lists of a [`Flat`]).
+type Pattern = (u32, usize, Option<usize>);
 
 /// Check an unordered block: every line matched, every pattern within its count.
 ///
@@ -24,6 +25,7 @@ pub(super) fn unordered(
     // groups.
     let mut texts: Vec<&str> = Vec::new();
     let mut gi: FxHashMap<&str, u32> = FxHashMap::default();
+    gi.reserve(lines.len());
     let group_of: Vec<u32> = lines
         .iter()
         .map(|l| {
@@ -36,21 +38,28 @@ pub(super) fn unordered(
     let members = Flat::new(texts.len(), group_of.iter().copied());
     drop(group_of);
     let mut pats: Vec<Pattern> = Vec::new();
-    let mut pi: FxHashMap<u32, usize> = FxHashMap::default();
-    for (i, it) in block.items.iter().enumerate() {
-        let p = *pi.entry(it.tpl).or_insert_with(|| {
-            pats.push((it.tpl, 0, Some(0), Vec::new()));
-            pats.len() - 1
-        });
-        let e = &mut pats[p];
-        e.1 += it.min;
-        e.2 = match (e.2, it.max) {
-            (Some(a), Some(b)) => Some(a + b),
-            _ => None,
-        };
-        e.3.push(i);
-    }
+    let mut pi: FxHashMap<u32, u32> = FxHashMap::default();
+    pi.reserve(block.items.len());
+    let pat_of: Vec<u32> = block
+        .items
+        .iter()
+        .map(|it| {
+            let p = *pi.entry(it.tpl).or_insert_with(|| {
+                pats.push((it.tpl, 0, Some(0)));
+                u32::try_from(pats.len() - 1).unwrap_or(u32::MAX)
+            });
+            let e = &mut pats[p as usize];
+            e.1 += it.min;
+            e.2 = match (e.2, it.max) {
+                (Some(a), Some(b)) => Some(a + b),
+                _ => None,
+            };
+            p
+        })
+        .collect();
     drop(pi);
+    let pat_items = Flat::new(pats.len(), pat_of.iter().copied());
+    drop(pat_of);
     // A pattern without regexes stands for exactly one line: look it up. The
     // others are tried only on the lines that share their literal ends.
     let edges = {
@@ -64,7 +73,8 @@ pub(super) fn unordered(
             .filter(|(_, e)| e.is_none())
             .map(|(p, _)| &spec.templates[p.0 as usize])
             .collect();
-        let mut near = candidates(&texts, &loose).into_iter();
+        let near = candidates(&texts, &loose);
+        let mut k = 0;
         let mut start: Vec<u32> = Vec::with_capacity(pats.len() + 1);
         let mut to: Vec<u32> = Vec::new();
         for (p, e) in pats.iter().zip(&exact) {
@@ -73,13 +83,10 @@ pub(super) fn unordered(
             let fits = |g: &u32| matches(t, texts[*g as usize], &cx, &mut Bind::fixed(sigma));
             match e {
                 Some(line) => to.extend(gi.get(line.as_str()).copied().filter(fits)),
-                None => to.extend(
-                    near.next()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|g| u32::try_from(g).unwrap_or(u32::MAX))
-                        .filter(fits),
-                ),
+                None => {
+                    to.extend(near.get(k).iter().copied().filter(fits));
+                    k += 1;
+                }
             }
         }
         start.push(u32::try_from(to.len()).unwrap_or(u32::MAX));
@@ -90,6 +97,7 @@ pub(super) fn unordered(
     let run = |cap: &dyn Fn(&Pattern) -> u64| {
         let (src, sink) = (0, 1);
         let mut fl = Flow::new(2 + ng + pats.len());
+        fl.reserve(ng + edges.items.len() + pats.len());
         for g in 0..ng {
             fl.edge(src, 2 + g, members.get(g).len() as u64);
         }
@@ -118,7 +126,12 @@ pub(super) fn unordered(
     let nlines = lines.len() as u64;
     let (all, used) = run(&|p| p.2.map_or(nlines, |m| m as u64));
     let need: u64 = pats.iter().map(|p| p.1 as u64).sum();
-    let (req, _) = run(&|p| p.1 as u64);
+    // When every count is fixed both runs are the same network: run it once.
+    let req = if pats.iter().all(|p| p.2 == Some(p.1)) {
+        all
+    } else {
+        run(&|p| p.1 as u64).0
+    };
     // Both a matching covering every line and one covering every required copy
     // exist, so (Mendelsohn–Dulmage) one matching covers both.
     let ok = all == nlines && req == need;
@@ -127,11 +140,11 @@ pub(super) fn unordered(
     let mut next_line: Vec<usize> = vec![0; ng];
     for (p, g, f) in used {
         let mut left = f as usize;
-        let items = &pats[p].3;
+        let items = pat_items.get(p);
         let of_g = members.get(g);
         let mut k = 0;
         while left > 0 && next_line[g] < of_g.len() {
-            pairs.push((items[k % items.len()], of_g[next_line[g]] as usize));
+            pairs.push((items[k % items.len()] as usize, of_g[next_line[g]] as usize));
             next_line[g] += 1;
             left -= 1;
             k += 1;
@@ -216,8 +229,11 @@ fn key_len(len: usize) -> usize {
 /// (at most 7 per side), both lists sorted, and merged: O((lines + patterns)
 /// log) with sequential memory access, instead of a binary search over the
 /// lines' text for each pattern (a cache miss per step on a million lines).
-fn candidates(lines: &[&str], tpls: &[&Template]) -> Vec<Vec<usize>> {
-    let ends: Vec<[Vec<u8>; 2]> = tpls
+fn candidates(lines: &[&str], tpls: &[&Template]) -> Flat {
+    use std::borrow::Cow;
+    // Borrowed when the end is one literal piece (pieces are merged, so almost
+    // always): no two copies per pattern.
+    let ends: Vec<[Cow<'_, [u8]>; 2]> = tpls
         .iter()
         .map(|t| {
             fn lit(s: &Seg) -> Option<&[u8]> {
@@ -226,10 +242,19 @@ fn candidates(lines: &[&str], tpls: &[&Template]) -> Vec<Vec<usize>> {
                     _ => None,
                 }
             }
-            let pre: Vec<u8> = t.segs.iter().map_while(lit).flatten().copied().collect();
-            let mut rsuf: Vec<&[u8]> = t.segs.iter().rev().map_while(lit).collect();
-            rsuf.reverse();
-            [pre, rsuf.concat()]
+            fn joined(mut run: Vec<&[u8]>, rev: bool) -> Cow<'_, [u8]> {
+                if rev {
+                    run.reverse();
+                }
+                match run.as_slice() {
+                    [] => Cow::Borrowed(&[]),
+                    [one] => Cow::Borrowed(*one),
+                    _ => Cow::Owned(run.concat()),
+                }
+            }
+            let pre = joined(t.segs.iter().map_while(lit).collect(), false);
+            let suf = joined(t.segs.iter().rev().map_while(lit).collect(), true);
+            [pre, suf]
         })
         .collect();
     let mut best: Vec<Option<Range>> = vec![None; tpls.len()];
@@ -272,16 +297,20 @@ fn candidates(lines: &[&str], tpls: &[&Template]) -> Vec<Vec<usize>> {
             tables.insert((end, len), table);
         }
     }
-    best.into_iter()
-        .map(|b| match b {
-            None => (0..lines.len()).collect(),
+    let mut start: Vec<u32> = Vec::with_capacity(tpls.len() + 1);
+    let mut items: Vec<u32> = Vec::new();
+    for b in best {
+        start.push(u32::try_from(items.len()).unwrap_or(u32::MAX));
+        match b {
+            None => items.extend(0..u32::try_from(lines.len()).unwrap_or(u32::MAX)),
             // Sorted by (key, line): the lines of one key are in order.
-            Some((_, end, len, lo, hi)) => tables[&(end, len)][lo..hi]
-                .iter()
-                .map(|&(_, g)| g as usize)
-                .collect(),
-        })
-        .collect()
+            Some((_, end, len, lo, hi)) => {
+                items.extend(tables[&(end, len)][lo..hi].iter().map(|&(_, g)| g));
+            }
+        }
+    }
+    start.push(u32::try_from(items.len()).unwrap_or(u32::MAX));
+    Flat { start, items }
 }
 
 #[cfg(test)]
@@ -326,7 +355,8 @@ mod tests {
             let texts: Vec<&str> = lines.iter().map(String::as_str).collect();
             let refs: Vec<&Template> = tpls.iter().collect();
             let got = candidates(&texts, &refs);
-            for (t, c) in tpls.iter().zip(&got) {
+            for (i, t) in tpls.iter().enumerate() {
+                let c: Vec<usize> = got.get(i).iter().map(|&g| g as usize).collect();
                 assert!(c.windows(2).all(|w| w[0] < w[1]), "sorted: {c:?}");
                 let lit = |s: Option<&Seg>| match s {
                     Some(Seg::Lit(l)) => l.to_string(),

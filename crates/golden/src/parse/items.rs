@@ -171,8 +171,22 @@ impl Parser {
             _ => None,
         };
         let Some(s) = span else {
+            let hits = self.piece_hits;
+            self.redacted = false;
             let segs = self.segments(n, &text, 0)?;
-            let tpl = self.add_template(Template::new(merge_lits(segs)));
+            let t = Template::new(merge_lits(segs));
+            // Looking a template up in the index of a million costs a cache
+            // miss or two. Identical templates need one id in `%unordered` (its
+            // patterns) and interleave blocks (thread signatures); in ordered
+            // blocks sharing only saves memory, so a cheap template of a line
+            // not seen before is not looked up (at worst a copy per line) unless
+            // a `%redact` made it the same as lines of other text.
+            let seen = self.piece_hits > hits || self.redacted;
+            let tpl = if kind == Kind::Ordered && !seen && t.is_simple() {
+                self.push_template_eager(t)
+            } else {
+                self.add_template(t)
+            };
             return Ok(Item {
                 line: n,
                 text,
@@ -194,9 +208,7 @@ impl Parser {
         let key_plain = key_segs
             .iter()
             .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
-            && !["{{", "[[", "[..]"]
-                .iter()
-                .any(|p| text[s.start..s.end].contains(p));
+            && !has_construct(&text[s.start..s.end]);
         if key_plain {
             self.columns.push(crate::width::Column {
                 line: n,
@@ -229,12 +241,25 @@ impl Parser {
                     let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
                     self.key_ids.insert(key_text.into(), id);
                     self.key_texts.push(key_text.to_owned());
+                    self.key_tpls.push(u32::MAX);
                     id
                 }
             };
+            // The same key text compiles to the same pieces (numeric captures
+            // aside): its template is looked up once, not once per line.
+            let key_tpl = match self.key_tpls[id as usize] {
+                u32::MAX => {
+                    let t = self.add_template(Template::new(merge_lits(key_segs)));
+                    if !(has_construct(key_text) && key_text.contains("[[#")) {
+                        self.key_tpls[id as usize] = t;
+                    }
+                    t
+                }
+                t => t,
+            };
             Some(ItemKey {
                 id,
-                key_tpl: self.add_template(Template::new(merge_lits(key_segs))),
+                key_tpl,
                 abs_tpl: self.add_template(Template::new(merge_lits(abs))),
             })
         } else {
@@ -250,11 +275,23 @@ impl Parser {
         })
     }
 
+    /// Add a template that only serves reports (compiled when one needs it),
+    /// without looking for an identical one.
     pub(super) fn push_template(&mut self, t: Template) -> u32 {
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
         self.templates.push(t);
         self.same_hash.push(u32::MAX);
         self.template_lines.push((self.cur_line, false));
+        id
+    }
+
+    /// Add a template compiled with the spec, without looking for an identical
+    /// one (nor making it findable).
+    pub(super) fn push_template_eager(&mut self, t: Template) -> u32 {
+        let id = self.push_template(t);
+        if let Some(l) = self.template_lines.last_mut() {
+            l.1 = true;
+        }
         id
     }
 
@@ -282,4 +319,10 @@ impl Parser {
         self.template_lines.push((self.cur_line, true));
         id
     }
+}
+
+/// Does `text` contain `{{`, `[[` or `[..]`? (One byte scan first: most keys
+/// have no bracket at all.)
+fn has_construct(text: &str) -> bool {
+    text.contains(['{', '[']) && ["{{", "[[", "[..]"].iter().any(|p| text.contains(p))
 }

@@ -16,12 +16,20 @@ impl Parser {
         piece: &str,
         offset: usize,
     ) -> Result<Vec<Seg>, SpecError> {
-        if let Some(segs) = self.piece_cache.get(piece) {
-            return Ok(segs.clone());
+        let full = self.piece_cache.len() >= PIECE_CACHE_LIMIT;
+        // A lookup costs a hash of the piece and a probe that misses the CPU
+        // cache: not worth it when fewer than one in eight lookups hit.
+        if !full || self.piece_hits * 8 >= self.piece_lookups {
+            self.piece_lookups += 1;
+            if let Some(segs) = self.piece_cache.get(piece) {
+                self.piece_hits += 1;
+                return Ok(segs.clone());
+            }
         }
         let segs = self.segments_uncached(n, piece, offset)?;
         // Numeric captures depend on the block they are in: not cached.
-        if self.piece_cache.len() < PIECE_CACHE_LIMIT && !piece.contains("[[#") {
+        let numeric = piece.contains('[') && piece.contains("[[#");
+        if !full && !numeric {
             self.piece_cache.insert(piece.into(), segs.clone());
         }
         Ok(segs)
@@ -34,7 +42,8 @@ impl Parser {
         offset: usize,
     ) -> Result<Vec<Seg>, SpecError> {
         let mut segs = Vec::new();
-        let mut lit = String::new();
+        let mut lit = std::mem::take(&mut self.lit_buf);
+        lit.clear();
         let mut i = 0;
         let col = |i: usize| piece[..i].chars().count() + offset + 1;
         while i < piece.len() {
@@ -83,6 +92,7 @@ impl Parser {
             i += plain;
         }
         self.flush_lit(n, &mut lit, &mut segs)?;
+        self.lit_buf = lit;
         Ok(segs)
     }
 
@@ -233,7 +243,9 @@ impl Parser {
             return Ok(());
         }
         let text = std::mem::take(lit);
-        let mut claims: Vec<(usize, usize, Claim)> = Vec::new();
+        // Scratch list, reused from piece to piece (taken back at the end).
+        let mut claims = std::mem::take(&mut self.claim_buf);
+        claims.clear();
         for (i, id) in self.idents.iter().enumerate() {
             claims.extend(
                 id.find
@@ -256,12 +268,12 @@ impl Parser {
         let mut k = 0;
         while k < claims.len() {
             let (s, e, _) = claims[k];
-            let same: Vec<Claim> = claims[k..]
+            let run = claims[k..]
                 .iter()
                 .take_while(|c| c.0 == s && c.1 == e)
-                .map(|c| c.2)
-                .collect();
-            k += same.len();
+                .count();
+            let same = &claims[k..k + run];
+            k += run;
             if s < pos {
                 continue;
             }
@@ -269,9 +281,26 @@ impl Parser {
                 segs.push(Seg::Lit(text[pos..s].into()));
             }
             let span = &text[s..e];
-            let (mut idents, mut redacts) = (Vec::new(), Vec::new());
-            for claim in &same {
+            // One claim (the usual case) needs no lists.
+            if let [(_, _, claim)] = same {
                 match *claim {
+                    Claim::Ident(i) => {
+                        self.idents[i].used = true;
+                        let class = u32::try_from(i).unwrap_or(u32::MAX);
+                        segs.push(Seg::Slot(self.var(Some(class), span, n, 1)?));
+                    }
+                    Claim::Redact(i) => {
+                        self.redacted = true;
+                        self.redacts[i].used = true;
+                        segs.push(Seg::Re(self.redacts[i].id));
+                    }
+                }
+                pos = e;
+                continue;
+            }
+            let (mut idents, mut redacts) = (Vec::new(), Vec::new());
+            for claim in same {
+                match claim.2 {
                     Claim::Ident(i) => idents.push(i),
                     Claim::Redact(i) => redacts.push(i),
                 }
@@ -295,6 +324,7 @@ impl Parser {
                     )
                 });
             }
+            self.redacted |= !redacts.is_empty();
             if let Some(&i) = idents.first() {
                 self.idents[i].used = true;
                 let class = u32::try_from(i).unwrap_or(u32::MAX);
@@ -326,6 +356,11 @@ impl Parser {
         if pos < text.len() {
             segs.push(Seg::Lit(text[pos..].into()));
         }
+        // The buffers go back for the next piece.
+        let mut text = text;
+        text.clear();
+        *lit = text;
+        self.claim_buf = claims;
         Ok(())
     }
 }

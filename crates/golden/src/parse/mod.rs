@@ -79,8 +79,22 @@ pub(crate) struct Parser {
     capture_defs: FxHashMap<String, (String, usize)>,
     capture_uses: Vec<(String, usize, usize)>,
     piece_cache: FxHashMap<Box<str>, Vec<Seg>>,
+    /// Lookups in `piece_cache` and hits: once it is full and rarely hits (a
+    /// million distinct lines), it is not consulted any more.
+    piece_lookups: usize,
+    piece_hits: usize,
+    /// Scratch text of a literal piece, reused from line to line.
+    lit_buf: String,
+    /// A `%redact` claimed text in the pieces compiled since it was cleared:
+    /// lines of different text then may compile to one template.
+    redacted: bool,
+    /// Scratch list of the spans header declarations claim in a literal piece.
+    claim_buf: Vec<(usize, usize, Claim)>,
     key_ids: FxHashMap<Box<str>, u32>,
     key_texts: Vec<String>,
+    /// The key template of each key text (`u32::MAX`: not yet, or not cached
+    /// because it has a numeric capture): a line's key is compiled once per key.
+    key_tpls: Vec<u32>,
     /// `%width N`: (N, line).
     width: Option<(usize, usize)>,
     /// Key columns of lines whose key is plain text or a label.
@@ -125,8 +139,14 @@ impl Parser {
             capture_defs: FxHashMap::default(),
             capture_uses: Vec::new(),
             piece_cache: FxHashMap::default(),
+            piece_lookups: 0,
+            piece_hits: 0,
+            lit_buf: String::new(),
+            claim_buf: Vec::new(),
+            redacted: false,
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
+            key_tpls: Vec::new(),
             width: None,
             columns: Vec::new(),
             template_lines: Vec::new(),

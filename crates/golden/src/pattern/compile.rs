@@ -2,7 +2,14 @@
 //! slot, a glob of literal texts, or plain text.
 
 use super::*;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+
+/// The empty text, shared: most lines have an empty prefix or suffix, and an
+/// `Arc` of nothing is still an allocation.
+fn empty_text() -> Arc<str> {
+    static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+    Arc::clone(&EMPTY)
+}
 
 impl Template {
     pub(crate) fn new(segs: Vec<Seg>) -> Self {
@@ -34,6 +41,14 @@ impl Template {
     /// (`None` also when a variable it mentions has no value). A candidate only:
     /// [`matches`] has the last word.
     pub(crate) fn exact_line(&self, values: &[Option<String>], width: usize) -> Option<String> {
+        // Asked of every pattern of a block: no text built for those with a regex.
+        if self
+            .segs
+            .iter()
+            .any(|s| matches!(s, Seg::Re(_) | Seg::SelfKey | Seg::Num(_)))
+        {
+            return None;
+        }
         let mut out = String::new();
         let mut col = 0;
         for seg in &self.segs {
@@ -116,6 +131,59 @@ impl Template {
         parts
     }
 
+    /// True when the compiled form is plain text, or one regex or label between
+    /// texts: cheap to build, so a copy of an identical template costs only
+    /// memory.
+    pub(crate) fn is_simple(&self) -> bool {
+        self.simple().is_some()
+    }
+
+    /// Plain text, or one inline regex between texts, straight from the pieces
+    /// (which are merged, so at most one text on each side): the most common
+    /// lines, compiled with no allocation but the shared texts' counts.
+    fn simple(&self) -> Option<Prog> {
+        let lit = |s: Option<&Seg>| match s {
+            Some(Seg::Lit(l)) => Some(Arc::clone(l)),
+            _ => None,
+        };
+        let empty = empty_text;
+        let slot = |prefix: Arc<str>, var: u32, suffix: Arc<str>| Prog::Slot {
+            prefix,
+            var,
+            suffix,
+            col: false,
+        };
+        match self.segs.as_slice() {
+            [Seg::Slot(v)] => Some(slot(empty(), *v, empty())),
+            [Seg::Slot(v), s] => Some(slot(empty(), *v, lit(Some(s))?)),
+            [p, Seg::Slot(v)] => Some(slot(lit(Some(p))?, *v, empty())),
+            [p, Seg::Slot(v), s] => Some(slot(lit(Some(p))?, *v, lit(Some(s))?)),
+            [] => Some(Prog::Lit(empty())),
+            [Seg::Lit(l)] => Some(Prog::Lit(Arc::clone(l))),
+            [Seg::Re(re)] => Some(Prog::Split {
+                prefix: empty(),
+                re: *re,
+                suffix: empty(),
+            }),
+            [Seg::Re(re), s] => Some(Prog::Split {
+                prefix: empty(),
+                re: *re,
+                suffix: lit(Some(s))?,
+            }),
+            [p, Seg::Re(re)] => Some(Prog::Split {
+                prefix: lit(Some(p))?,
+                re: *re,
+                suffix: empty(),
+            }),
+            [p, Seg::Re(re), s] => Some(Prog::Split {
+                prefix: lit(Some(p))?,
+                re: *re,
+                suffix: lit(Some(s))?,
+            }),
+            _ => None,
+        }
+    }
+
     /// Plain text, one regex between texts, or `[..]` between texts need no
     /// regex of their own; anything else (several inline regexes, variables, a
     /// key column that is not plain text) compiles to one regex: inline regexes as
@@ -123,10 +191,13 @@ impl Template {
     /// group followed by a group of spaces. The `regex` crate matches in time
     /// linear in the line, however many wildcards the line has.
     fn build(&self, cx: &Cx<'_>) -> Result<Prog, regex::Error> {
+        if let Some(prog) = self.simple() {
+            return Ok(prog);
+        }
         let parts = self.parts(cx.width);
         let text_at = |i: usize| match parts.get(i) {
-            Some(Part::Text(t)) => Box::from(t.as_str()),
-            _ => Box::from(""),
+            Some(Part::Text(t)) => Arc::from(t.as_str()),
+            _ => empty_text(),
         };
         let res: Vec<usize> = (0..parts.len())
             .filter(|&i| matches!(parts[i], Part::Re(_)))
@@ -140,7 +211,7 @@ impl Template {
                         return Ok(Prog::Broken);
                     };
                     return Ok(Prog::Split {
-                        prefix: if *at > 0 { text_at(0) } else { Box::from("") },
+                        prefix: if *at > 0 { text_at(0) } else { empty_text() },
                         re,
                         suffix: text_at(at + 1),
                     });
@@ -245,13 +316,13 @@ impl Template {
 /// Text, one variable (alone or as the key column), text: no regex of its own.
 fn one_slot(parts: &[Part<'_>]) -> Option<Prog> {
     let text = |p: Option<&Part<'_>>| match p {
-        Some(Part::Text(t)) => Some(Box::from(t.as_str())),
-        None => Some(Box::from("")),
+        Some(Part::Text(t)) => Some(Arc::from(t.as_str())),
+        None => Some(empty_text()),
         _ => None,
     };
     let at = parts.iter().position(|p| !matches!(p, Part::Text(_)))?;
     let prefix = if at == 0 {
-        Box::from("")
+        empty_text()
     } else {
         text(parts.first())?
     };

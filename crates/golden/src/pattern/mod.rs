@@ -115,22 +115,22 @@ impl std::hash::Hash for Template {
 /// What a template compiles to: the cheapest exact form for its pieces.
 #[derive(Debug, Clone)]
 pub(crate) enum Prog {
-    /// The line must equal this text.
-    Lit(Box<str>),
+    /// The line must equal this text (shared with the template's pieces).
+    Lit(Arc<str>),
     /// Text, one inline regex (by id), text.
     Split {
-        prefix: Box<str>,
+        prefix: Arc<str>,
         re: u32,
-        suffix: Box<str>,
+        suffix: Arc<str>,
     },
     /// Texts separated by `[..]`: the first a prefix, the last a suffix, the
     /// others found leftmost in order (exact for "any text" wildcards).
     Glob(Vec<Box<str>>),
     /// Text, one variable (its value padded to the key width when `col`), text.
     Slot {
-        prefix: Box<str>,
+        prefix: Arc<str>,
         var: u32,
-        suffix: Box<str>,
+        suffix: Arc<str>,
         col: bool,
     },
     /// One regex (anchored at both ends) and `checks` on its groups.
