@@ -166,3 +166,41 @@ fn barrier_indices_are_exact_every_generation() {
     assert_eq!(barrier.n_waiting(), 0);
     assert!(!barrier.broken());
 }
+
+/// Eventual fairness: with two threads taking and releasing a `Lock` in a
+/// tight loop, a third that wants it still gets it, again and again, within a
+/// bound (the lock is handed to a parked waiter now and then).
+#[test]
+fn a_waiter_is_not_starved_by_threads_that_hammer_the_lock() {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+    let lock = Arc::new(Lock::new());
+    let stop = Arc::new(AtomicBool::new(false));
+    let hammers: Vec<_> = (0..2)
+        .map(|_| {
+            let (lock, stop) = (Arc::clone(&lock), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let _guard = lock.lock();
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    let mut slowest = Duration::ZERO;
+    for _ in 0..50 {
+        let start = Instant::now();
+        drop(lock.lock());
+        slowest = slowest.max(start.elapsed());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for hammer in hammers {
+        hammer.join().unwrap();
+    }
+    // Generous: a loaded 2-core machine can deschedule the waiter for a while.
+    assert!(
+        slowest < Duration::from_secs(2),
+        "slowest acquisition {slowest:?}"
+    );
+}

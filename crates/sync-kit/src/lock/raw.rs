@@ -146,11 +146,18 @@ impl RawLock {
             }
         }
         // Unlock with the queue locked, keeping PARKED while waiters remain, so
-        // a waiter that validates after this sees the truth.
-        park::unpark_one(park::key_of(self), |_, more| {
+        // a waiter that validates after this sees the truth. Now and then
+        // (park::fair) the woken waiter gets the lock itself, still locked, so
+        // a parked thread cannot lose the race for it forever.
+        park::unpark_one(park::key_of(self), |woken, more| {
             let left = if more { PARKED } else { 0 };
-            self.state.store(left, Ordering::Release);
-            park::TOKEN_NORMAL
+            if woken && park::fair::due() {
+                self.state.store(LOCKED | left, Ordering::Release);
+                park::TOKEN_HANDOFF
+            } else {
+                self.state.store(left, Ordering::Release);
+                park::TOKEN_NORMAL
+            }
         });
         Ok(())
     }

@@ -35,6 +35,7 @@
 //! simulator's deadlock report reads it. A requeue rewrites it, so a
 //! condition's waiter moved onto its lock is reported as waiting on the lock.
 
+pub(crate) mod fair;
 mod parker;
 mod table;
 
