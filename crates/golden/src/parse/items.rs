@@ -202,9 +202,9 @@ impl Parser {
             None => 0,
         };
         let after = s.end + pad;
-        let prefix = self.segments(n, &text[..s.start], 0)?;
+        let (prefix, pre_same) = self.col_segments(0, n, &text[..s.start], 0)?;
         let key_segs = self.segments(n, &text[s.start..s.end], s.start)?;
-        let suffix = self.segments(n, &text[after..], after)?;
+        let (suffix, suf_same) = self.col_segments(1, n, &text[after..], after)?;
         let key_plain = key_segs
             .iter()
             .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
@@ -230,9 +230,6 @@ impl Parser {
             self.add_template(Template::new(merge_lits(full)))
         };
         let key = if kind == Kind::Interleave {
-            let mut abs = prefix;
-            abs.push(Seg::SelfKey);
-            abs.extend(suffix);
             let key_text = &text[s.start..s.end];
             // Looked up before inserting: no copy of the key for every line.
             let id = match self.key_ids.get(key_text) {
@@ -257,10 +254,23 @@ impl Parser {
                 }
                 t => t,
             };
+            // The same text around the key as the line before: the same
+            // key-abstracted template, not built and looked up again.
+            let abs_tpl = match self.abs_memo {
+                Some(t) if pre_same && suf_same => t,
+                _ => {
+                    let mut abs = prefix;
+                    abs.push(Seg::SelfKey);
+                    abs.extend(suffix);
+                    let t = self.add_template(Template::new(merge_lits(abs)));
+                    self.abs_memo = Some(t);
+                    t
+                }
+            };
             Some(ItemKey {
                 id,
                 key_tpl,
-                abs_tpl: self.add_template(Template::new(merge_lits(abs))),
+                abs_tpl,
             })
         } else {
             None

@@ -83,6 +83,10 @@ pub(crate) struct Parser {
     /// million distinct lines), it is not consulted any more.
     piece_lookups: usize,
     piece_hits: usize,
+    /// The text around the key of the last key line (prefix, suffix) and its
+    /// compiled pieces, and the key-abstracted template they make (if built).
+    col_memo: [Option<(String, Vec<Seg>)>; 2],
+    abs_memo: Option<u32>,
     /// Scratch text of a literal piece, reused from line to line.
     lit_buf: String,
     /// A `%redact` claimed text in the pieces compiled since it was cleared:
@@ -141,6 +145,8 @@ impl Parser {
             piece_cache: FxHashMap::default(),
             piece_lookups: 0,
             piece_hits: 0,
+            col_memo: [None, None],
+            abs_memo: None,
             lit_buf: String::new(),
             claim_buf: Vec::new(),
             redacted: false,
