@@ -203,16 +203,44 @@ impl Parser {
         };
         let after = s.end + pad;
         let (prefix, pre_same) = self.col_segments(0, n, &text[..s.start], 0)?;
-        let key_segs = self.segments(n, &text[s.start..s.end], s.start)?;
+        let key_text = &text[s.start..s.end];
+        // Interleave lines need the key's id: found first, it also finds the
+        // key's compiled pieces.
+        let key_id = if kind == Kind::Interleave {
+            // Looked up before inserting: no copy of the key for every line.
+            Some(match self.key_ids.get(key_text) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
+                    self.key_ids.insert(key_text.into(), id);
+                    self.key_texts.push(key_text.to_owned());
+                    self.key_tpls.push(u32::MAX);
+                    self.key_segs.push(None);
+                    id
+                }
+            })
+        } else {
+            None
+        };
+        let key_segs = match key_id.and_then(|id| self.key_segs[id as usize].as_ref()) {
+            Some(segs) => segs.clone(),
+            None => {
+                let segs = self.segments(n, key_text, s.start)?;
+                if let Some(id) = key_id.filter(|_| !key_text.contains(['[', '{'])) {
+                    self.key_segs[id as usize] = Some(segs.clone());
+                }
+                segs
+            }
+        };
         let (suffix, suf_same) = self.col_segments(1, n, &text[after..], after)?;
         let key_plain = key_segs
             .iter()
             .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
-            && !has_construct(&text[s.start..s.end]);
+            && !has_construct(key_text);
         if key_plain {
             self.columns.push(crate::width::Column {
                 line: n,
-                key: text[s.start..s.end].chars().count(),
+                key: key_text.chars().count(),
                 pad,
             });
         }
@@ -229,19 +257,7 @@ impl Parser {
         } else {
             self.add_template(Template::new(merge_lits(full)))
         };
-        let key = if kind == Kind::Interleave {
-            let key_text = &text[s.start..s.end];
-            // Looked up before inserting: no copy of the key for every line.
-            let id = match self.key_ids.get(key_text) {
-                Some(&id) => id,
-                None => {
-                    let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
-                    self.key_ids.insert(key_text.into(), id);
-                    self.key_texts.push(key_text.to_owned());
-                    self.key_tpls.push(u32::MAX);
-                    id
-                }
-            };
+        let key = if let Some(id) = key_id {
             // The same key text compiles to the same pieces (numeric captures
             // aside): its template is looked up once, not once per line.
             let key_tpl = match self.key_tpls[id as usize] {

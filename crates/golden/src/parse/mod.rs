@@ -99,6 +99,9 @@ pub(crate) struct Parser {
     /// The key template of each key text (`u32::MAX`: not yet, or not cached
     /// because it has a numeric capture): a line's key is compiled once per key.
     key_tpls: Vec<u32>,
+    /// The compiled pieces of each key text without a bracket (compiled once
+    /// per key, not looked up in the piece cache once per line).
+    key_segs: Vec<Option<Vec<Seg>>>,
     /// `%width N`: (N, line).
     width: Option<(usize, usize)>,
     /// Key columns of lines whose key is plain text or a label.
@@ -153,6 +156,7 @@ impl Parser {
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
             key_tpls: Vec::new(),
+            key_segs: Vec::new(),
             width: None,
             columns: Vec::new(),
             template_lines: Vec::new(),
