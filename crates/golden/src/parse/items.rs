@@ -184,6 +184,14 @@ impl Parser {
             let seen = self.piece_hits > hits || self.redacted;
             let tpl = if kind == Kind::Ordered && !seen && t.is_simple() {
                 self.push_template_eager(t)
+            } else if kind == Kind::Unordered {
+                // A million distinct patterns would cost a million probes of
+                // the template index: identical ones get one id by sorting
+                // their hashes once, when the body is parsed (`dedupe_unordered`).
+                let h = template_hash(&t);
+                let id = self.push_template_eager(t);
+                self.unordered_tpls.push((h, id));
+                id
             } else {
                 self.add_template(t)
             };
@@ -322,11 +330,8 @@ impl Parser {
     }
 
     pub(super) fn add_template(&mut self, t: Template) -> u32 {
-        use std::hash::{Hash, Hasher};
-        let mut h = crate::fxhash::FxHasher::default();
-        t.hash(&mut h);
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
-        let head = *self.template_index.entry(h.finish()).or_insert(id);
+        let head = *self.template_index.entry(template_hash(&t)).or_insert(id);
         if head != id {
             let mut at = head;
             while at != u32::MAX {
@@ -345,6 +350,14 @@ impl Parser {
         self.template_lines.push((self.cur_line, true));
         id
     }
+}
+
+/// The hash a template is indexed by.
+fn template_hash(t: &Template) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fxhash::FxHasher::default();
+    t.hash(&mut h);
+    h.finish()
 }
 
 /// Does `text` contain `{{`, `[[` or `[..]`? (One byte scan first: most keys
