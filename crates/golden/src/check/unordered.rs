@@ -256,9 +256,25 @@ fn candidates(lines: &[&str], tpls: &[&Template]) -> Flat {
                     _ => Cow::Owned(run.concat()),
                 }
             }
-            let pre = joined(t.segs.iter().map_while(lit).collect(), false);
-            let suf = joined(t.segs.iter().rev().map_while(lit).collect(), true);
-            [pre, suf]
+            // One literal at an end (the common case): borrowed without
+            // collecting the run into a list first.
+            fn one(segs: &[Seg], rev: bool) -> Cow<'_, [u8]> {
+                let (a, b) = if rev {
+                    (
+                        segs.last(),
+                        segs.len().checked_sub(2).and_then(|i| segs.get(i)),
+                    )
+                } else {
+                    (segs.first(), segs.get(1))
+                };
+                match (a.and_then(lit), b.and_then(lit)) {
+                    (None, _) => Cow::Borrowed(&[][..]),
+                    (Some(l), None) => Cow::Borrowed(l),
+                    _ if rev => joined(segs.iter().rev().map_while(lit).collect(), true),
+                    _ => joined(segs.iter().map_while(lit).collect(), false),
+                }
+            }
+            [one(&t.segs, false), one(&t.segs, true)]
         })
         .collect();
     let mut best: Vec<Option<Range>> = vec![None; tpls.len()];
