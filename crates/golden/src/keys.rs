@@ -28,6 +28,8 @@ pub(crate) struct KeyFinder {
     locs: CaptureLocations,
     prefix_safe: bool,
     cache: FxHashMap<Box<str>, Option<(usize, usize)>>,
+    /// Reused for the padding test's line with spaces cut out.
+    scratch: String,
 }
 
 impl KeyFinder {
@@ -43,6 +45,7 @@ impl KeyFinder {
             locs: re.capture_locations(),
             prefix_safe,
             cache: FxHashMap::default(),
+            scratch: String::new(),
         }
     }
 
@@ -86,6 +89,28 @@ impl KeyFinder {
                 found
             }
         }
+    }
+
+    /// Does `line` with the `r` bytes at `at` cut out have group 1 starting at
+    /// or before `start` and holding `want` (trimmed)? The cut line is built in
+    /// a reused buffer, not allocated per test.
+    pub(crate) fn same_key_without(
+        &mut self,
+        line: &str,
+        at: usize,
+        r: usize,
+        start: usize,
+        want: &str,
+    ) -> bool {
+        let mut cut = std::mem::take(&mut self.scratch);
+        cut.clear();
+        cut.push_str(&line[..at]);
+        cut.push_str(&line[at + r..]);
+        let same = self
+            .group(&cut)
+            .is_some_and(|(a, b)| a <= start && cut[a..b].trim() == want);
+        self.scratch = cut;
+        same
     }
 
     fn groups(&mut self, hay: &str) -> Option<(usize, usize)> {

@@ -47,53 +47,63 @@
 //! - A block of variable size that is not last, and is not followed by an
 //!   ordered block with a required first line, is tried at each possible end.
 //! - Identical templates share one id where the checker compares ids
-//!   (`%unordered` patterns, interleave threads). In ordered blocks a line of
-//!   text not seen before whose template is plain text or one regex or label
-//!   between texts is not looked up (a cache miss or two in an index of a
-//!   million); unless a `%redact` applies, only a line of other text can have
-//!   the same template, and a copy costs memory, not time.
+//!   (`%unordered` patterns, interleave threads). `%unordered` lines without
+//!   a key column are not looked up in the template index (a cache miss or two in an index of a
+//!   million): their hashes are sorted once after the body and identical ones
+//!   given the first line's id. In ordered blocks a line of text not seen
+//!   before whose template is plain text or one regex or label between texts
+//!   is not looked up either; unless a `%redact` applies, only a line of other
+//!   text can have the same template, and a copy costs memory, not time. A
+//!   key line with the same text around its key as the line before (a thread
+//!   block's `(` and ` step 4`) reuses that line's compiled pieces and
+//!   key-abstracted template; an interleave line's key pieces are found by the
+//!   key's id.
 //!
 //! Measured on a shared 2-core machine (wall time varies by up to 1.5x from run
-//! to run, more under load; this table at load average 1.3): every shape at 10k
-//! and 100k lines takes under 0.35 s and 85 MB; at 1M lines every shape stays
-//! under 800 MB and seven of the nine take under 2 s (ident-1-wrong only just:
-//! 1.6 to 1.9 s over five runs). Two do not: a million distinct `%unordered`
-//! regex lines (2.1 to 3.0 s: each line's template must be found in an index of
-//! a million, then a flow network of three million edges solved) and 4,000
-//! labelled threads with a wrong line (2.1 to 3.1 s, mostly parsing: the key
-//! regex runs twice per reference line, once to find the key and once to tell
-//! padding from separator, and each line compiles three templates). What
-//! remains is about 1 µs per reference line of allocation and cache misses.
+//! to run, more under load; this table at load average 0.9): every shape at 10k
+//! and 100k lines takes under 0.3 s and 85 MB; at 1M lines every shape stays
+//! under 800 MB and seven of the nine take under 2 s (ident-1-wrong 1.15 to
+//! 1.75 s over 14 runs). Two are at the bound, under 2 s in some runs and not
+//! in others (ranges over 8 to 12 runs, load average 0.4 to 3.6; the previous
+//! version, run alternately with this one, took 1.7 to 3.0 s and 1.8 to 2.8 s):
+//! 4,000 labelled threads with a wrong line (1.4 to 2.7 s, mostly parsing: the
+//! key regex still runs twice per reference line, once to find the key and
+//! once, on the line with the spaces after it cut out, to tell padding from
+//! separator, each with a lookup of the matched prefix) and a million distinct
+//! `%unordered` regex lines (1.5 to 2.2 s: two sorted tables of a million line
+//! ends for the candidates, the actual lines grouped by text in a map of a
+//! million, a flow network of three million edges). What remains is about
+//! 1 µs per reference line of allocation and cache misses.
 //!
 //! ```text
 //! shape                  lines    time s  free s  peak MiB  verdict
 //! wildcards              10000     0.001   0.000         5  fail (6 report lines)
 //! wildcards             100000     0.007   0.000        11  fail (6 report lines)
-//! wildcards            1000000     0.069   0.002        73  fail (6 report lines)
-//! ordered-1-wrong        10000     0.017   0.001        10  fail (9 report lines)
-//! ordered-1-wrong       100000     0.239   0.020        64  fail (9 report lines)
-//! ordered-1-wrong      1000000     1.557   0.119       568  fail (9 report lines)
-//! ident-1-wrong          10000     0.015   0.001        10  fail (11 report lines)
-//! ident-1-wrong         100000     0.177   0.016        54  fail (11 report lines)
-//! ident-1-wrong        1000000     1.661   0.159       526  fail (11 report lines)
-//! threads-1-wrong        10000     0.098   0.004        20  fail (9 report lines)
-//! threads-1-wrong       100000     0.307   0.016        67  fail (11 report lines)
-//! threads-1-wrong      1000000     2.466   0.108       505  fail (11 report lines)
-//! unordered-regex        10000     0.021   0.001        12  pass
-//! unordered-regex       100000     0.282   0.024        84  pass
-//! unordered-regex      1000000     2.279   0.197       760  pass
+//! wildcards            1000000     0.071   0.002        73  fail (6 report lines)
+//! ordered-1-wrong        10000     0.013   0.001        10  fail (9 report lines)
+//! ordered-1-wrong       100000     0.206   0.015        64  fail (9 report lines)
+//! ordered-1-wrong      1000000     1.211   0.142       568  fail (9 report lines)
+//! ident-1-wrong          10000     0.012   0.001        10  fail (11 report lines)
+//! ident-1-wrong         100000     0.154   0.015        55  fail (11 report lines)
+//! ident-1-wrong        1000000     1.243   0.102       526  fail (11 report lines)
+//! threads-1-wrong        10000     0.070   0.005        20  fail (9 report lines)
+//! threads-1-wrong       100000     0.292   0.020        67  fail (11 report lines)
+//! threads-1-wrong      1000000     2.092   0.096       505  fail (11 report lines)
+//! unordered-regex        10000     0.027   0.002        12  pass
+//! unordered-regex       100000     0.268   0.041        84  pass
+//! unordered-regex      1000000     2.239   0.266       760  pass
 //! interleave-ranged      10000     0.004   0.000         5  pass
-//! interleave-ranged     100000     0.025   0.000        13  pass
-//! interleave-ranged    1000000     0.236   0.000        84  pass
+//! interleave-ranged     100000     0.028   0.000        13  pass
+//! interleave-ranged    1000000     0.252   0.000        84  pass
 //! times-range            10000     0.002   0.000         5  pass
-//! times-range           100000     0.025   0.000        16  pass
-//! times-range          1000000     0.299   0.003       145  pass
-//! optional-chain         10000     0.016   0.001         9  pass
-//! optional-chain        100000     0.172   0.009        59  pass
-//! optional-chain       1000000     1.476   0.088       542  pass
-//! ordered-labels         10000     0.025   0.001        10  pass
-//! ordered-labels        100000     0.342   0.023        62  pass
-//! ordered-labels       1000000     1.654   0.163       534  pass
+//! times-range           100000     0.031   0.000        16  pass
+//! times-range          1000000     0.500   0.003       145  pass
+//! optional-chain         10000     0.021   0.001         9  pass
+//! optional-chain        100000     0.171   0.010        59  pass
+//! optional-chain       1000000     1.570   0.073       542  pass
+//! ordered-labels         10000     0.029   0.002        10  pass
+//! ordered-labels        100000     0.258   0.017        62  pass
+//! ordered-labels       1000000     1.503   0.190       534  pass
 //! ```
 
 //! # Limits

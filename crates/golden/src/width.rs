@@ -20,13 +20,7 @@ pub(crate) fn padding(key: &mut KeyFinder, line: &str, s: KeySpan) -> usize {
     let inside = s.group_end.saturating_sub(s.end).min(total);
     let at = s.end + inside;
     let want = &line[s.start..s.end];
-    let mut same_key = |r: usize| {
-        let mut cut = String::with_capacity(line.len() - r);
-        cut.push_str(&line[..at]);
-        cut.push_str(&line[at + r..]);
-        key.group(&cut)
-            .is_some_and(|(a, b)| a <= s.start && cut[a..b].trim() == want)
-    };
+    let mut same_key = |r: usize| key.same_key_without(line, at, r, s.start, want);
     let spare = total - inside;
     if spare == 0 {
         return inside;

@@ -434,3 +434,20 @@ fn a_count_bounds_the_lines_of_a_block_that_match() {
     let e = parse_err("%%\n%ordered\n%count 3..1 /x/\na\n%end\n");
     assert!(e.contains("empty range"), "{e}");
 }
+
+#[test]
+fn identical_unordered_lines_add_up_their_counts() {
+    // Two blocks, identical patterns within and across them: each block's
+    // identical lines stand for that many lines, whatever their order.
+    let s = "%%\n%unordered\nitem {{\\d+}}\nother {{\\d+}}\nitem {{\\d+}}\n%end\n%unordered\nitem {{\\d+}}\n%end\n";
+    assert!(verdict(s, "item 1\nother 2\nitem 3\nitem 4\n"));
+    assert!(verdict(s, "other 2\nitem 1\nitem 3\nitem 4\n"));
+    // Too few or too many of the repeated pattern in the first block.
+    assert!(!verdict(s, "item 1\nother 2\nother 3\nitem 4\n"));
+    assert!(!verdict(s, "item 1\nother 2\nitem 3\nitem 5\nitem 4\n"));
+    // Plain-text lines too.
+    let p = "%%\n%unordered\na\nb\na\n%end\n";
+    assert!(verdict(p, "a\na\nb\n"));
+    assert!(!verdict(p, "a\nb\nb\n"));
+    assert!(!verdict(p, "a\nb\n"));
+}

@@ -38,16 +38,20 @@ pub(super) fn unordered(
     let members = Flat::new(texts.len(), group_of.iter().copied());
     drop(group_of);
     let mut pats: Vec<Pattern> = Vec::new();
-    let mut pi: FxHashMap<u32, u32> = FxHashMap::default();
-    pi.reserve(block.items.len());
+    // Pattern of each template id, plus one (0: none yet): a flat array, not a
+    // hash map, since a block's template ids mostly rise line by line (pages
+    // of it that no item of the block uses are never touched).
+    let mut pi: Vec<u32> = vec![0; spec.templates.len()];
     let pat_of: Vec<u32> = block
         .items
         .iter()
         .map(|it| {
-            let p = *pi.entry(it.tpl).or_insert_with(|| {
+            let slot = &mut pi[it.tpl as usize];
+            if *slot == 0 {
                 pats.push((it.tpl, 0, Some(0)));
-                u32::try_from(pats.len() - 1).unwrap_or(u32::MAX)
-            });
+                *slot = u32::try_from(pats.len()).unwrap_or(u32::MAX);
+            }
+            let p = *slot - 1;
             let e = &mut pats[p as usize];
             e.1 += it.min;
             e.2 = match (e.2, it.max) {
@@ -252,9 +256,25 @@ fn candidates(lines: &[&str], tpls: &[&Template]) -> Flat {
                     _ => Cow::Owned(run.concat()),
                 }
             }
-            let pre = joined(t.segs.iter().map_while(lit).collect(), false);
-            let suf = joined(t.segs.iter().rev().map_while(lit).collect(), true);
-            [pre, suf]
+            // One literal at an end (the common case): borrowed without
+            // collecting the run into a list first.
+            fn one(segs: &[Seg], rev: bool) -> Cow<'_, [u8]> {
+                let (a, b) = if rev {
+                    (
+                        segs.last(),
+                        segs.len().checked_sub(2).and_then(|i| segs.get(i)),
+                    )
+                } else {
+                    (segs.first(), segs.get(1))
+                };
+                match (a.and_then(lit), b.and_then(lit)) {
+                    (None, _) => Cow::Borrowed(&[][..]),
+                    (Some(l), None) => Cow::Borrowed(l),
+                    _ if rev => joined(segs.iter().rev().map_while(lit).collect(), true),
+                    _ => joined(segs.iter().map_while(lit).collect(), false),
+                }
+            }
+            [one(&t.segs, false), one(&t.segs, true)]
         })
         .collect();
     let mut best: Vec<Option<Range>> = vec![None; tpls.len()];

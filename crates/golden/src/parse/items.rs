@@ -184,6 +184,14 @@ impl Parser {
             let seen = self.piece_hits > hits || self.redacted;
             let tpl = if kind == Kind::Ordered && !seen && t.is_simple() {
                 self.push_template_eager(t)
+            } else if kind == Kind::Unordered {
+                // A million distinct patterns would cost a million probes of
+                // the template index: identical ones get one id by sorting
+                // their hashes once, when the body is parsed (`dedupe_unordered`).
+                let h = template_hash(&t);
+                let id = self.push_template_eager(t);
+                self.unordered_tpls.push((h, id));
+                id
             } else {
                 self.add_template(t)
             };
@@ -202,17 +210,45 @@ impl Parser {
             None => 0,
         };
         let after = s.end + pad;
-        let prefix = self.segments(n, &text[..s.start], 0)?;
-        let key_segs = self.segments(n, &text[s.start..s.end], s.start)?;
-        let suffix = self.segments(n, &text[after..], after)?;
+        let (prefix, pre_same) = self.col_segments(0, n, &text[..s.start], 0)?;
+        let key_text = &text[s.start..s.end];
+        // Interleave lines need the key's id: found first, it also finds the
+        // key's compiled pieces.
+        let key_id = if kind == Kind::Interleave {
+            // Looked up before inserting: no copy of the key for every line.
+            Some(match self.key_ids.get(key_text) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
+                    self.key_ids.insert(key_text.into(), id);
+                    self.key_texts.push(key_text.to_owned());
+                    self.key_tpls.push(u32::MAX);
+                    self.key_segs.push(None);
+                    id
+                }
+            })
+        } else {
+            None
+        };
+        let key_segs = match key_id.and_then(|id| self.key_segs[id as usize].as_ref()) {
+            Some(segs) => segs.clone(),
+            None => {
+                let segs = self.segments(n, key_text, s.start)?;
+                if let Some(id) = key_id.filter(|_| !key_text.contains(['[', '{'])) {
+                    self.key_segs[id as usize] = Some(segs.clone());
+                }
+                segs
+            }
+        };
+        let (suffix, suf_same) = self.col_segments(1, n, &text[after..], after)?;
         let key_plain = key_segs
             .iter()
             .all(|g| matches!(g, Seg::Lit(_) | Seg::Slot(_)))
-            && !has_construct(&text[s.start..s.end]);
+            && !has_construct(key_text);
         if key_plain {
             self.columns.push(crate::width::Column {
                 line: n,
-                key: text[s.start..s.end].chars().count(),
+                key: key_text.chars().count(),
                 pad,
             });
         }
@@ -229,22 +265,7 @@ impl Parser {
         } else {
             self.add_template(Template::new(merge_lits(full)))
         };
-        let key = if kind == Kind::Interleave {
-            let mut abs = prefix;
-            abs.push(Seg::SelfKey);
-            abs.extend(suffix);
-            let key_text = &text[s.start..s.end];
-            // Looked up before inserting: no copy of the key for every line.
-            let id = match self.key_ids.get(key_text) {
-                Some(&id) => id,
-                None => {
-                    let id = u32::try_from(self.key_ids.len()).unwrap_or(u32::MAX);
-                    self.key_ids.insert(key_text.into(), id);
-                    self.key_texts.push(key_text.to_owned());
-                    self.key_tpls.push(u32::MAX);
-                    id
-                }
-            };
+        let key = if let Some(id) = key_id {
             // The same key text compiles to the same pieces (numeric captures
             // aside): its template is looked up once, not once per line.
             let key_tpl = match self.key_tpls[id as usize] {
@@ -257,10 +278,23 @@ impl Parser {
                 }
                 t => t,
             };
+            // The same text around the key as the line before: the same
+            // key-abstracted template, not built and looked up again.
+            let abs_tpl = match self.abs_memo {
+                Some(t) if pre_same && suf_same => t,
+                _ => {
+                    let mut abs = prefix;
+                    abs.push(Seg::SelfKey);
+                    abs.extend(suffix);
+                    let t = self.add_template(Template::new(merge_lits(abs)));
+                    self.abs_memo = Some(t);
+                    t
+                }
+            };
             Some(ItemKey {
                 id,
                 key_tpl,
-                abs_tpl: self.add_template(Template::new(merge_lits(abs))),
+                abs_tpl,
             })
         } else {
             None
@@ -296,11 +330,8 @@ impl Parser {
     }
 
     pub(super) fn add_template(&mut self, t: Template) -> u32 {
-        use std::hash::{Hash, Hasher};
-        let mut h = crate::fxhash::FxHasher::default();
-        t.hash(&mut h);
         let id = u32::try_from(self.templates.len()).unwrap_or(u32::MAX);
-        let head = *self.template_index.entry(h.finish()).or_insert(id);
+        let head = *self.template_index.entry(template_hash(&t)).or_insert(id);
         if head != id {
             let mut at = head;
             while at != u32::MAX {
@@ -319,6 +350,14 @@ impl Parser {
         self.template_lines.push((self.cur_line, true));
         id
     }
+}
+
+/// The hash a template is indexed by.
+fn template_hash(t: &Template) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fxhash::FxHasher::default();
+    t.hash(&mut h);
+    h.finish()
 }
 
 /// Does `text` contain `{{`, `[[` or `[..]`? (One byte scan first: most keys

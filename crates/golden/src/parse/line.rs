@@ -35,6 +35,39 @@ impl Parser {
         Ok(segs)
     }
 
+    /// [`segments`](Self::segments) for the text before (`slot` 0) or after
+    /// (`slot` 1) a line's key, and whether it is the last key line's: lines of
+    /// a thread block mostly share it with the line before (`(` and ` step 4`
+    /// around each thread's name), so that text is compared, not looked up.
+    /// Text with a bracket (a capture, numeric expression or wildcard) is
+    /// always compiled through `segments`; other text compiles to the same
+    /// pieces wherever it is, as the piece cache assumes.
+    pub(super) fn col_segments(
+        &mut self,
+        slot: usize,
+        n: usize,
+        piece: &str,
+        offset: usize,
+    ) -> Result<(Vec<Seg>, bool), SpecError> {
+        if piece.contains(['[', '{']) {
+            self.col_memo[slot] = None;
+            self.abs_memo = None;
+            return Ok((self.segments(n, piece, offset)?, false));
+        }
+        if let Some((text, segs)) = &self.col_memo[slot] {
+            if text == piece {
+                return Ok((segs.clone(), true));
+            }
+        }
+        let segs = self.segments(n, piece, offset)?;
+        let mut text = self.col_memo[slot].take().map(|m| m.0).unwrap_or_default();
+        text.clear();
+        text.push_str(piece);
+        self.col_memo[slot] = Some((text, segs.clone()));
+        self.abs_memo = None;
+        Ok((segs, false))
+    }
+
     pub(super) fn segments_uncached(
         &mut self,
         n: usize,

@@ -83,6 +83,10 @@ pub(crate) struct Parser {
     /// million distinct lines), it is not consulted any more.
     piece_lookups: usize,
     piece_hits: usize,
+    /// The text around the key of the last key line (prefix, suffix) and its
+    /// compiled pieces, and the key-abstracted template they make (if built).
+    col_memo: [Option<(String, Vec<Seg>)>; 2],
+    abs_memo: Option<u32>,
     /// Scratch text of a literal piece, reused from line to line.
     lit_buf: String,
     /// A `%redact` claimed text in the pieces compiled since it was cleared:
@@ -95,6 +99,9 @@ pub(crate) struct Parser {
     /// The key template of each key text (`u32::MAX`: not yet, or not cached
     /// because it has a numeric capture): a line's key is compiled once per key.
     key_tpls: Vec<u32>,
+    /// The compiled pieces of each key text without a bracket (compiled once
+    /// per key, not looked up in the piece cache once per line).
+    key_segs: Vec<Option<Vec<Seg>>>,
     /// `%width N`: (N, line).
     width: Option<(usize, usize)>,
     /// Key columns of lines whose key is plain text or a label.
@@ -102,6 +109,9 @@ pub(crate) struct Parser {
     /// Spec line of each template (for errors when compiling it), and whether it
     /// is compiled with the spec (not only when a report needs it).
     template_lines: Vec<(usize, bool)>,
+    /// (hash, id) of the templates of `%unordered` lines without a key, not
+    /// put in the template index: identical ones are given one id at the end.
+    unordered_tpls: Vec<(u64, u32)>,
     /// The body line being compiled.
     cur_line: usize,
     /// Numeric variables: name, initial value (`%num`), line that set it.
@@ -141,15 +151,19 @@ impl Parser {
             piece_cache: FxHashMap::default(),
             piece_lookups: 0,
             piece_hits: 0,
+            col_memo: [None, None],
+            abs_memo: None,
             lit_buf: String::new(),
             claim_buf: Vec::new(),
             redacted: false,
             key_ids: FxHashMap::default(),
             key_texts: Vec::new(),
             key_tpls: Vec::new(),
+            key_segs: Vec::new(),
             width: None,
             columns: Vec::new(),
             template_lines: Vec::new(),
+            unordered_tpls: Vec::new(),
             cur_line: 0,
             nums: Vec::new(),
             num_defined: Vec::new(),
@@ -191,8 +205,55 @@ impl Parser {
         while body.last().is_some_and(|(_, l)| l.is_empty()) {
             body.pop();
         }
-        let blocks = self.body(&body)?;
+        let mut blocks = self.body(&body)?;
+        self.dedupe_unordered(&mut blocks);
         self.finish(blocks)
+    }
+
+    /// Give identical `%unordered` templates one id (the first line's): sorted
+    /// by hash once, each compared only with those of the same hash. The
+    /// others are left to reports (never compiled, no item refers to them).
+    fn dedupe_unordered(&mut self, blocks: &mut [Block]) {
+        if self.unordered_tpls.len() < 2 {
+            return;
+        }
+        let mut list = std::mem::take(&mut self.unordered_tpls);
+        list.sort_unstable();
+        // canon[id] = the id an item of template `id` uses, plus one (0: itself).
+        let mut canon: Vec<u32> = Vec::new();
+        let mut reps: Vec<u32> = Vec::new();
+        for run in list.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            reps.clear();
+            for &(_, id) in run {
+                let same = reps
+                    .iter()
+                    .copied()
+                    .find(|&r| self.templates[r as usize] == self.templates[id as usize]);
+                match same {
+                    Some(r) => {
+                        if canon.is_empty() {
+                            canon = vec![0; self.templates.len()];
+                        }
+                        canon[id as usize] = r + 1;
+                        self.template_lines[id as usize].1 = false;
+                    }
+                    None => reps.push(id),
+                }
+            }
+        }
+        if canon.is_empty() {
+            return;
+        }
+        for b in blocks.iter_mut().filter(|b| b.kind == Kind::Unordered) {
+            for it in &mut b.items {
+                if let Some(&c) = canon.get(it.tpl as usize).filter(|&&c| c != 0) {
+                    it.tpl = c - 1;
+                }
+            }
+        }
     }
 
     fn finish(mut self, blocks: Vec<Block>) -> Result<Spec, SpecError> {
