@@ -8,7 +8,7 @@
 //! boundary, brute force within blocks). The equivalent mutants are counted
 //! and printed: they are what the reference does not rule out.
 
-use super::selftest::{block_instance, join, thread_of};
+use super::selftest::{block_instance, join, label_exchange, thread_of};
 use crate::keys::KeyFinder;
 use crate::spec::Spec;
 use std::collections::BTreeSet;
@@ -67,27 +67,7 @@ fn score_run(name: &str, spec: &Spec, text: &str, sc: &mut Score) {
     // those values exchanged (`joining Thread-2` and `joining Thread-3` swapped
     // is the same run with the two workers' names exchanged).
     let exchanged = |a: &str, b: &str| -> Option<Vec<Option<String>>> {
-        let vals = |t: &str| -> Vec<String> {
-            spec.declared
-                .iter()
-                .flat_map(|re| {
-                    re.find_iter(t)
-                        .map(|m| m.as_str().to_owned())
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        };
-        let (va, vb) = (vals(a), vals(b));
-        if va.len() != vb.len() || va == vb {
-            return None;
-        }
-        let mut map = std::collections::BTreeMap::new();
-        for (x, y) in va.iter().zip(&vb) {
-            if x != y {
-                map.insert(x.clone(), y.clone());
-                map.insert(y.clone(), x.clone());
-            }
-        }
+        let map = label_exchange(spec, a, b)?;
         Some(
             sigma
                 .iter()

@@ -112,6 +112,13 @@ pub fn now() -> Instant {
     crate::sim::now().unwrap_or_else(Instant::now)
 }
 
+/// Real microseconds since the process first asked, plus one (never 0): a
+/// timestamp small enough to keep in an atomic beside other bits.
+pub(crate) fn real_micros() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_micros() as u64 + 1
+}
+
 /// The first instant of a simulated run's wall clock: 2000-01-01 00:00:00 UTC.
 pub const SIM_WALL_EPOCH_SECS: u64 = 946_684_800;
 

@@ -27,7 +27,7 @@ use crate::pattern::{Bind, Env, matches, matches_env};
 use crate::spec::{Block, Kind, Spec};
 use crate::tokens::tokens;
 use mutants::*;
-pub(crate) use mutants::{join, thread_of};
+pub(crate) use mutants::{join, label_exchange, thread_of};
 pub(crate) use naive::block_instance;
 use render::*;
 use std::collections::BTreeMap;

@@ -147,7 +147,7 @@ pub(super) fn equivalent(
 }
 
 /// The exchange of the labels in which two lines differ, if they differ only there.
-pub(super) fn label_exchange(spec: &Spec, a: &str, b: &str) -> Option<BTreeMap<String, String>> {
+pub(crate) fn label_exchange(spec: &Spec, a: &str, b: &str) -> Option<BTreeMap<String, String>> {
     let labels = |t: &str| -> Vec<String> {
         spec.declared
             .iter()

@@ -29,7 +29,7 @@
 use std::fmt::Write;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::holders;
 use crate::thread::Thread;
@@ -44,18 +44,9 @@ static PARKED_FOREVER: AtomicUsize = AtomicUsize::new(0);
 /// sleeps before it looks again while the last check was inconclusive.
 pub(crate) const RECHECK: Duration = Duration::from_millis(250);
 
-/// When the last inconclusive check ran: microseconds since [`epoch`], plus
-/// one (0: none yet).
+/// When the last inconclusive check ran, from [`crate::time::real_micros`]
+/// (0: none yet).
 static UNCLEAR_AT: AtomicU64 = AtomicU64::new(0);
-
-fn epoch() -> Instant {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    *EPOCH.get_or_init(Instant::now)
-}
-
-fn micros_now() -> u64 {
-    epoch().elapsed().as_micros() as u64 + 1
-}
 
 /// What one look at the process found.
 enum Verdict {
@@ -100,11 +91,13 @@ pub(crate) fn before_sleep() -> Option<Duration> {
         return None;
     }
     let unclear_at = UNCLEAR_AT.load(Ordering::Relaxed);
-    if unclear_at != 0 && micros_now().saturating_sub(unclear_at) < RECHECK.as_micros() as u64 {
+    if unclear_at != 0
+        && crate::time::real_micros().saturating_sub(unclear_at) < RECHECK.as_micros() as u64
+    {
         return Some(RECHECK);
     }
     if check() {
-        UNCLEAR_AT.store(micros_now(), Ordering::Relaxed);
+        UNCLEAR_AT.store(crate::time::real_micros(), Ordering::Relaxed);
         Some(RECHECK)
     } else {
         None

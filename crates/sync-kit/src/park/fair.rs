@@ -64,12 +64,22 @@ mod tests {
 
     #[test]
     fn hands_off_at_most_once_per_interval() {
-        // The first look starts the clock.
+        // The first look starts the clock. A look within INTERVAL of the one
+        // that started it must say no; one made after a loaded machine
+        // descheduled us for longer may say yes, so it is not asserted.
+        let started = Instant::now();
         assert!(!due());
-        assert!(!due(), "a second look at once is inside the interval");
+        let again = due();
+        if started.elapsed() < INTERVAL {
+            assert!(!again, "a second look at once is inside the interval");
+        }
         std::thread::sleep(INTERVAL * 2 + Duration::from_millis(1));
+        let handed = Instant::now();
         assert!(due());
-        assert!(!due(), "a handoff starts a new interval");
+        let again = due();
+        if handed.elapsed() < INTERVAL {
+            assert!(!again, "a handoff starts a new interval");
+        }
     }
 
     #[test]

@@ -19,19 +19,14 @@
 use std::io::Read;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long one sample of the runnable count is trusted.
 const REFRESH: Duration = Duration::from_millis(10);
 
 /// The last sample: bit 0 says crowded, the rest is its time in microseconds
-/// since [`epoch`] (0: never sampled).
+/// from [`crate::time::real_micros`] (0: never sampled).
 static SAMPLE: AtomicU64 = AtomicU64::new(0);
-
-fn epoch() -> Instant {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    *EPOCH.get_or_init(Instant::now)
-}
 
 fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
@@ -41,7 +36,7 @@ fn cores() -> usize {
 /// Whether more threads are runnable than there are cores (as of a sample at
 /// most [`REFRESH`] old).
 pub(crate) fn crowded() -> bool {
-    let now = (epoch().elapsed().as_micros() as u64).max(1) << 1;
+    let now = crate::time::real_micros() << 1;
     let sample = SAMPLE.load(Ordering::Relaxed);
     let fresh = sample != 0 && now.saturating_sub(sample & !1) < (REFRESH.as_micros() as u64) << 1;
     if fresh {
@@ -81,6 +76,7 @@ fn parse_runnable(text: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn parses_the_runnable_count() {
